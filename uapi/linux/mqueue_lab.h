@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * mqueue_lab.h - user/kernel interface of /dev/mqueue-lab
+ *
+ * The device keeps named message queues in kernel memory.  open() of
+ * /dev/mqueue-lab gives an *unbound* fd; MQLAB_IOC_BIND attaches it to a
+ * queue by name (the way TUNSETIFF attaches a tun fd to an interface).
+ * Queues live until they are unlinked *and* the last fd bound to them is
+ * closed, or until the module is unloaded.
+ *
+ * Conventions for every command
+ *   - Every argument struct has fixed-width fields, explicit padding and a
+ *     size that is a multiple of 8.  User pointers travel as __u64.
+ *   - Unknown flag bits, and non-zero pad or reserved fields: EINVAL.
+ *   - An unknown command: ENOTTY.  32-bit callers use the same layouts.
+ *   - An unreadable or unwritable argument struct or buffer: EFAULT.
+ *   - Output structs are zeroed by the kernel before it fills them in;
+ *     no uninitialised byte is ever copied to user space.
+ *   - The fd's access mode decides the direction: only an fd opened with
+ *     O_RDONLY or O_RDWR may receive, only O_WRONLY or O_RDWR may send
+ *     (EBADF otherwise, as for POSIX mq).
+ *   - A data command on an fd that is not bound yet: EBADFD.
+ *   - Blocking waits are interruptible.  A signal ends a wait with EINTR,
+ *     or restarts it transparently under SA_RESTART, except a wait with a
+ *     relative timeout, which always ends with EINTR.  No message is ever
+ *     lost or half-transferred by an interruption.
+ *
+ * Names: 1..MQLAB_NAME_MAX bytes, passed as (pointer, length) without a
+ * terminating NUL.  No '/' and no NUL byte inside, and not "." or "..".
+ * Too long: ENAMETOOLONG.  Empty or otherwise bad: EINVAL.  The name space
+ * is global to the machine (it is not per IPC namespace).
+ *
+ * MQLAB_IOC_VERSION  (out: struct mqlab_version)
+ *	Any fd, bound or not.  Reports the interface version, the feature
+ *	bits and the limits in force (module parameters).
+ *	Errors: EFAULT.
+ *
+ * MQLAB_IOC_BIND  (in: struct mqlab_bind)
+ *	Attach this fd to the queue @name.  Without MQLAB_BIND_CREATE the
+ *	queue must exist.  With CREATE a missing queue is made with
+ *	@maxmsg messages of at most @msgsize bytes each (0 picks the module
+ *	default) and permission bits @mode & ~umask, owned by the caller's
+ *	fsuid/fsgid.  CREATE|EXCL fails if the queue exists.  The attributes
+ *	are ignored when an existing queue is opened.  Binding an existing
+ *	queue checks the fd's access mode against the queue's owner, group
+ *	and mode as for a file (read to receive, write to send).
+ *	Errors:
+ *	  EBUSY        this fd is already bound
+ *	  EEXIST       CREATE|EXCL and the queue exists
+ *	  ENOENT       no such queue and no CREATE
+ *	  EACCES       the queue's owner/mode deny the fd's access mode
+ *	  EINVAL       bad name, unknown flag, EXCL without CREATE, non-zero
+ *	               pad, mode bits outside 0777, maxmsg or msgsize above
+ *	               the module's caps
+ *	  ENAMETOOLONG name_len > MQLAB_NAME_MAX
+ *	  ENOSPC       the module's queue limit is reached, or the new
+ *	               queue's maxmsg * msgsize does not fit in what is left
+ *	               of the module's total-bytes cap (every queue reserves
+ *	               maxmsg * msgsize at creation, so a send never fails
+ *	               for lack of global space)
+ *	  ENOMEM       out of memory
+ *
+ * MQLAB_IOC_UNLINK  (in: struct mqlab_unlink)
+ *	Any fd, bound or not.  Remove the name at once.  The queue and its
+ *	messages live on while any fd is bound to it; blocked senders and
+ *	receivers are not disturbed.  A later CREATE of the same name makes a
+ *	new, empty queue.  Who may unlink: the queue's owner (fsuid equal to
+ *	the owner uid) or a task with CAP_FOWNER, the rule of a sticky
+ *	directory such as the kernel's own mqueue file system.
+ *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL,
+ *	ENAMETOOLONG (as for BIND).
+ *
+ * MQLAB_IOC_SEND  (in: struct mqlab_send)
+ *	Enqueue one message of @len (0..msgsize) bytes at priority @prio.
+ *	A full queue blocks unless the fd is O_NONBLOCK or @flags has
+ *	MQLAB_IO_NONBLOCK.  When receivers are blocked, the message goes
+ *	straight to exactly one of them and only that one is woken.
+ *	Errors:
+ *	  EBADFD    fd not bound
+ *	  EBADF     fd not open for writing
+ *	  EINVAL    prio >= MQLAB_PRIO_MAX, unknown flag, non-zero pad,
+ *	            malformed timeout (tv_nsec >= 1e9, or negative tv_sec),
+ *	            a timeout flag without MQLAB_IO_TIMEOUT
+ *	  EMSGSIZE  len > the queue's msgsize
+ *	  EAGAIN    queue full and non-blocking
+ *	  ETIMEDOUT queue still full when the timeout expired
+ *	  EINTR     interrupted by a signal (see above)
+ *	  EFAULT    bad @buf
+ *	  ENOMEM    out of memory
+ *
+ * MQLAB_IOC_RECV  (in/out: struct mqlab_recv)
+ *	Dequeue the oldest message of the highest priority into @buf (@len
+ *	bytes available).  On success @len is the message length and @prio,
+ *	@pid, @uid and @timestamp_ns describe it: the sender's thread group
+ *	id and uid as seen from the receiver's pid and user namespaces (0
+ *	and the overflow uid when not visible), and the enqueue time on
+ *	CLOCK_MONOTONIC in ns.  An empty queue blocks as for SEND.  When
+ *	senders are blocked on a full queue, exactly one is woken.
+ *	Errors:
+ *	  EBADFD, EBADF (not open for reading), EINVAL, EAGAIN, ETIMEDOUT,
+ *	  EINTR, EFAULT as for SEND
+ *	  EMSGSIZE  @len is smaller than the next message; the message stays
+ *	            queued and @len is set to the size needed
+ *
+ * MQLAB_IOC_GETATTR  (out: struct mqlab_attr)
+ *	Bound fd only.  The queue's attributes and counters, and this fd's
+ *	flags.  Errors: EBADFD, EFAULT.
+ *
+ * MQLAB_IOC_SETATTR  (in: struct mqlab_setattr)
+ *	Bound fd only.  Set this fd's flags (only MQLAB_FD_NONBLOCK, which
+ *	is the fd's O_NONBLOCK); like mq_setattr().
+ *	Errors: EBADFD, EINVAL (unknown flag, non-zero pad), EFAULT.
+ *
+ * MQLAB_IOC_NOTIFY  (in: struct mqlab_notify)
+ *	Bound fd only.  Register (or remove) this process for a one-shot
+ *	notification, the mq_notify() rule: it fires when a message arrives
+ *	on an empty queue while no receiver is blocked, and the
+ *	registration is then dropped.  One registration per queue.  It is
+ *	also dropped when the registering process closes the fd it
+ *	registered through, or exits.
+ *	  MQLAB_NOTIFY_REMOVE  drop this process's registration (no error
+ *	                       when there is none)
+ *	  MQLAB_NOTIFY_NONE    register; nothing is delivered (SIGEV_NONE)
+ *	  MQLAB_NOTIFY_SIGNAL  send @signo to the process, with si_code
+ *	                       SI_MESGQ, si_value.sival_ptr = @value, and
+ *	                       the sender's si_pid/si_uid (SIGEV_SIGNAL)
+ *	  MQLAB_NOTIFY_EVENT   make this fd report EPOLLPRI until
+ *	                       MQLAB_NOTIFY_ACK (what a library needs for
+ *	                       SIGEV_THREAD)
+ *	  MQLAB_NOTIFY_ACK     clear this fd's pending EPOLLPRI event
+ *	Errors: EBADFD, EBUSY (another registration is in place), EINVAL
+ *	(bad action or signal, non-zero pad), EFAULT.
+ *
+ * read(2) on a bound fd receives one message (EMSGSIZE when the buffer is
+ * too small; the message stays queued).  write(2) sends one message at
+ * priority 0.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT
+ * when there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
+ *
+ * /proc/mqueue-lab lists every named queue, one line each after a header.
+ */
+#ifndef _UAPI_LINUX_MQUEUE_LAB_H
+#define _UAPI_LINUX_MQUEUE_LAB_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define MQLAB_DEVICE_NAME	"mqueue-lab"
+#define MQLAB_DEVICE_PATH	"/dev/" MQLAB_DEVICE_NAME
+#define MQLAB_PROC_PATH		"/proc/" MQLAB_DEVICE_NAME
+
+#define MQLAB_VERSION_MAJOR	1
+#define MQLAB_VERSION_MINOR	0
+
+/* Longest queue name, in bytes. */
+#define MQLAB_NAME_MAX		255
+/* Priorities are 0 .. MQLAB_PRIO_MAX - 1; higher is received first. */
+#define MQLAB_PRIO_MAX		32768
+
+/* struct mqlab_version.features */
+#define MQLAB_FEAT_NOTIFY	(1ULL << 0)	/* MQLAB_IOC_NOTIFY */
+#define MQLAB_FEAT_TIMEOUT	(1ULL << 1)	/* MQLAB_IO_TIMEOUT & co. */
+
+struct mqlab_version {
+	__u32 major;		/* MQLAB_VERSION_MAJOR */
+	__u32 minor;		/* MQLAB_VERSION_MINOR */
+	__u64 features;		/* MQLAB_FEAT_* */
+	__u32 name_max;		/* MQLAB_NAME_MAX */
+	__u32 prio_max;		/* MQLAB_PRIO_MAX */
+	__u32 max_queues;	/* module parameter max_queues */
+	__u32 default_maxmsg;	/* module parameter default_maxmsg */
+	__u64 default_msgsize;	/* module parameter default_msgsize */
+	__u64 maxmsg_max;	/* module parameter maxmsg_max */
+	__u64 msgsize_max;	/* module parameter msgsize_max */
+	__u64 total_bytes_max;	/* module parameter max_total_bytes */
+	__u64 reserved[4];	/* zero */
+};
+
+/* struct mqlab_bind.flags */
+#define MQLAB_BIND_CREATE	(1U << 0)
+#define MQLAB_BIND_EXCL		(1U << 1)
+#define MQLAB_BIND_FLAGS	(MQLAB_BIND_CREATE | MQLAB_BIND_EXCL)
+
+struct mqlab_bind {
+	__u64 name;		/* user pointer to the name bytes */
+	__u32 name_len;		/* 1 .. MQLAB_NAME_MAX */
+	__u32 flags;		/* MQLAB_BIND_* */
+	__u32 mode;		/* 0 .. 0777, umask applies (CREATE only) */
+	__u32 pad;		/* zero */
+	__u64 maxmsg;		/* CREATE only; 0 = module default */
+	__u64 msgsize;		/* CREATE only; 0 = module default */
+};
+
+struct mqlab_unlink {
+	__u64 name;		/* user pointer to the name bytes */
+	__u32 name_len;		/* 1 .. MQLAB_NAME_MAX */
+	__u32 flags;		/* zero; none defined */
+};
+
+/*
+ * A point in time (MQLAB_IO_ABSTIME) or a duration.  tv_sec holds a
+ * signed 64-bit count stored in a __u64: a value that is negative as
+ * __s64 is invalid, and so is tv_nsec >= 1000000000.
+ */
+struct mqlab_timespec {
+	__u64 tv_sec;
+	__u64 tv_nsec;
+};
+
+/* flags of struct mqlab_send and struct mqlab_recv */
+#define MQLAB_IO_NONBLOCK	(1U << 0)	/* EAGAIN instead of blocking */
+#define MQLAB_IO_TIMEOUT	(1U << 1)	/* @timeout is valid */
+#define MQLAB_IO_ABSTIME	(1U << 2)	/* ... and absolute, not relative */
+#define MQLAB_IO_REALTIME	(1U << 3)	/* ... on CLOCK_REALTIME, not MONOTONIC */
+#define MQLAB_IO_FLAGS		(MQLAB_IO_NONBLOCK | MQLAB_IO_TIMEOUT | \
+				 MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME)
+
+struct mqlab_send {
+	__u64 buf;		/* user pointer to the message */
+	__u32 len;		/* 0 .. msgsize */
+	__u32 prio;		/* 0 .. MQLAB_PRIO_MAX - 1 */
+	__u32 flags;		/* MQLAB_IO_* */
+	__u32 pad;		/* zero */
+	struct mqlab_timespec timeout;	/* with MQLAB_IO_TIMEOUT */
+};
+
+struct mqlab_recv {
+	__u64 buf;		/* in: user pointer to the buffer */
+	__u32 len;		/* in: buffer size; out: message length, or
+				 * the size needed on EMSGSIZE */
+	__u32 flags;		/* in: MQLAB_IO_* */
+	struct mqlab_timespec timeout;	/* in: with MQLAB_IO_TIMEOUT */
+	__u32 prio;		/* out */
+	__u32 pid;		/* out: sender's tgid in our pid namespace */
+	__u32 uid;		/* out: sender's uid in our user namespace */
+	__u32 pad;		/* in: zero; out: zero */
+	__u64 timestamp_ns;	/* out: enqueue time, CLOCK_MONOTONIC */
+};
+
+/* struct mqlab_attr.fd_flags and struct mqlab_setattr.fd_flags */
+#define MQLAB_FD_NONBLOCK	(1U << 0)
+#define MQLAB_FD_FLAGS		MQLAB_FD_NONBLOCK
+
+struct mqlab_attr {
+	__u64 maxmsg;		/* capacity in messages */
+	__u64 msgsize;		/* largest message, bytes */
+	__u64 curmsgs;		/* messages queued now */
+	__u64 curbytes;		/* payload bytes queued now */
+	__u64 sent;		/* messages sent over the queue's life */
+	__u64 received;		/* messages received over its life */
+	__u32 waiting_senders;	/* tasks blocked in send */
+	__u32 waiting_receivers; /* tasks blocked in receive */
+	__u32 fd_flags;		/* this fd: MQLAB_FD_* */
+	__u32 mode;		/* permission bits */
+	__u32 uid;		/* owner, in the caller's user namespace */
+	__u32 gid;
+	__u64 reserved[2];	/* zero */
+};
+
+struct mqlab_setattr {
+	__u32 fd_flags;		/* MQLAB_FD_* */
+	__u32 pad;		/* zero */
+};
+
+/* struct mqlab_notify.action */
+#define MQLAB_NOTIFY_REMOVE	0
+#define MQLAB_NOTIFY_NONE	1
+#define MQLAB_NOTIFY_SIGNAL	2
+#define MQLAB_NOTIFY_EVENT	3
+#define MQLAB_NOTIFY_ACK	4
+
+struct mqlab_notify {
+	__u32 action;		/* MQLAB_NOTIFY_* */
+	__u32 signo;		/* MQLAB_NOTIFY_SIGNAL: 1 .. _NSIG - 1 */
+	__u64 value;		/* MQLAB_NOTIFY_SIGNAL: si_value.sival_ptr */
+};
+
+#define MQLAB_IOC_MAGIC		0xB9
+
+#define MQLAB_IOC_VERSION	_IOR(MQLAB_IOC_MAGIC, 0x00, struct mqlab_version)
+#define MQLAB_IOC_BIND		_IOW(MQLAB_IOC_MAGIC, 0x01, struct mqlab_bind)
+#define MQLAB_IOC_UNLINK	_IOW(MQLAB_IOC_MAGIC, 0x02, struct mqlab_unlink)
+#define MQLAB_IOC_SEND		_IOW(MQLAB_IOC_MAGIC, 0x03, struct mqlab_send)
+#define MQLAB_IOC_RECV		_IOWR(MQLAB_IOC_MAGIC, 0x04, struct mqlab_recv)
+#define MQLAB_IOC_GETATTR	_IOR(MQLAB_IOC_MAGIC, 0x05, struct mqlab_attr)
+#define MQLAB_IOC_SETATTR	_IOW(MQLAB_IOC_MAGIC, 0x06, struct mqlab_setattr)
+#define MQLAB_IOC_NOTIFY	_IOW(MQLAB_IOC_MAGIC, 0x07, struct mqlab_notify)
+/* 0x08 and 0x09 are reserved for batched send and receive. */
+
+#endif /* _UAPI_LINUX_MQUEUE_LAB_H */
