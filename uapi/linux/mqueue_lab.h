@@ -80,7 +80,9 @@
  *	  EBADF     fd not open for writing
  *	  EINVAL    prio >= MQLAB_PRIO_MAX, unknown flag, non-zero pad,
  *	            malformed timeout (tv_nsec >= 1e9, or negative tv_sec),
- *	            a timeout flag without MQLAB_IO_TIMEOUT
+ *	            MQLAB_IO_ABSTIME or MQLAB_IO_REALTIME without
+ *	            MQLAB_IO_TIMEOUT, a non-zero @timeout without
+ *	            MQLAB_IO_TIMEOUT
  *	  EMSGSIZE  len > the queue's msgsize
  *	  EAGAIN    queue full and non-blocking
  *	  ETIMEDOUT queue still full when the timeout expired
@@ -94,8 +96,11 @@
  *	@pid, @uid and @timestamp_ns describe it: the sender's thread group
  *	id and uid as seen from the receiver's pid and user namespaces (0
  *	and the overflow uid when not visible), and the enqueue time on
- *	CLOCK_MONOTONIC in ns.  An empty queue blocks as for SEND.  When
- *	senders are blocked on a full queue, exactly one is woken.
+ *	CLOCK_MONOTONIC in ns.  The ioctl itself returns 0.  An empty
+ *	queue blocks as for SEND.  When senders are blocked on a full
+ *	queue, exactly one is woken and its message moves into the queue.
+ *	As with mq_timedreceive(), a message whose copy to @buf faults is
+ *	dequeued and lost (EFAULT).
  *	Errors:
  *	  EBADFD, EBADF (not open for reading), EINVAL, EAGAIN, ETIMEDOUT,
  *	  EINTR, EFAULT as for SEND
@@ -123,13 +128,16 @@
  *	  MQLAB_NOTIFY_NONE    register; nothing is delivered (SIGEV_NONE)
  *	  MQLAB_NOTIFY_SIGNAL  send @signo to the process, with si_code
  *	                       SI_MESGQ, si_value.sival_ptr = @value, and
- *	                       the sender's si_pid/si_uid (SIGEV_SIGNAL)
+ *	                       the sender's si_pid/si_uid (SIGEV_SIGNAL).
+ *	                       The signal goes to the registering process's
+ *	                       thread-group leader.
  *	  MQLAB_NOTIFY_EVENT   make this fd report EPOLLPRI until
  *	                       MQLAB_NOTIFY_ACK (what a library needs for
  *	                       SIGEV_THREAD)
  *	  MQLAB_NOTIFY_ACK     clear this fd's pending EPOLLPRI event
- *	Errors: EBADFD, EBUSY (another registration is in place), EINVAL
- *	(bad action or signal, non-zero pad), EFAULT.
+ *	Errors: EBADFD, EBUSY (a registration is in place, even the
+ *	caller's own), EINVAL (bad action, @signo outside 1..64, or a
+ *	non-zero @signo or @value for an action other than SIGNAL), EFAULT.
  *
  * read(2) on a bound fd receives one message (EMSGSIZE when the buffer is
  * too small; the message stays queued).  write(2) sends one message at
@@ -141,6 +149,7 @@
 #ifndef _UAPI_LINUX_MQUEUE_LAB_H
 #define _UAPI_LINUX_MQUEUE_LAB_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -157,8 +166,8 @@
 #define MQLAB_PRIO_MAX		32768
 
 /* struct mqlab_version.features */
-#define MQLAB_FEAT_NOTIFY	(1ULL << 0)	/* MQLAB_IOC_NOTIFY */
-#define MQLAB_FEAT_TIMEOUT	(1ULL << 1)	/* MQLAB_IO_TIMEOUT & co. */
+#define MQLAB_FEAT_NOTIFY	_BITULL(0)	/* MQLAB_IOC_NOTIFY */
+#define MQLAB_FEAT_TIMEOUT	_BITULL(1)	/* MQLAB_IO_TIMEOUT & co. */
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -176,8 +185,8 @@ struct mqlab_version {
 };
 
 /* struct mqlab_bind.flags */
-#define MQLAB_BIND_CREATE	(1U << 0)
-#define MQLAB_BIND_EXCL		(1U << 1)
+#define MQLAB_BIND_CREATE	_BITUL(0)
+#define MQLAB_BIND_EXCL		_BITUL(1)
 #define MQLAB_BIND_FLAGS	(MQLAB_BIND_CREATE | MQLAB_BIND_EXCL)
 
 struct mqlab_bind {
@@ -207,10 +216,10 @@ struct mqlab_timespec {
 };
 
 /* flags of struct mqlab_send and struct mqlab_recv */
-#define MQLAB_IO_NONBLOCK	(1U << 0)	/* EAGAIN instead of blocking */
-#define MQLAB_IO_TIMEOUT	(1U << 1)	/* @timeout is valid */
-#define MQLAB_IO_ABSTIME	(1U << 2)	/* ... and absolute, not relative */
-#define MQLAB_IO_REALTIME	(1U << 3)	/* ... on CLOCK_REALTIME, not MONOTONIC */
+#define MQLAB_IO_NONBLOCK	_BITUL(0)	/* EAGAIN instead of blocking */
+#define MQLAB_IO_TIMEOUT	_BITUL(1)	/* @timeout is valid */
+#define MQLAB_IO_ABSTIME	_BITUL(2)	/* ... and absolute, not relative */
+#define MQLAB_IO_REALTIME	_BITUL(3)	/* ... on CLOCK_REALTIME, not MONOTONIC */
 #define MQLAB_IO_FLAGS		(MQLAB_IO_NONBLOCK | MQLAB_IO_TIMEOUT | \
 				 MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME)
 
@@ -225,8 +234,8 @@ struct mqlab_send {
 
 struct mqlab_recv {
 	__u64 buf;		/* in: user pointer to the buffer */
-	__u32 len;		/* in: buffer size; out: message length, or
-				 * the size needed on EMSGSIZE */
+	__u32 len;		/* in: buffer size; out: message length */
+				/* (or the size needed on EMSGSIZE) */
 	__u32 flags;		/* in: MQLAB_IO_* */
 	struct mqlab_timespec timeout;	/* in: with MQLAB_IO_TIMEOUT */
 	__u32 prio;		/* out */
@@ -237,7 +246,7 @@ struct mqlab_recv {
 };
 
 /* struct mqlab_attr.fd_flags and struct mqlab_setattr.fd_flags */
-#define MQLAB_FD_NONBLOCK	(1U << 0)
+#define MQLAB_FD_NONBLOCK	_BITUL(0)
 #define MQLAB_FD_FLAGS		MQLAB_FD_NONBLOCK
 
 struct mqlab_attr {
@@ -270,8 +279,8 @@ struct mqlab_setattr {
 
 struct mqlab_notify {
 	__u32 action;		/* MQLAB_NOTIFY_* */
-	__u32 signo;		/* MQLAB_NOTIFY_SIGNAL: 1 .. _NSIG - 1 */
-	__u64 value;		/* MQLAB_NOTIFY_SIGNAL: si_value.sival_ptr */
+	__u32 signo;		/* MQLAB_NOTIFY_SIGNAL: 1 .. 64, else 0 */
+	__u64 value;		/* MQLAB_NOTIFY_SIGNAL: sival_ptr, else 0 */
 };
 
 #define MQLAB_IOC_MAGIC		0xB9

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl.c - one helper per MQLAB_IOC_* command
+ *
+ * Each helper copies its argument struct in, rejects unknown flags and
+ * non-zero pad, reserved or unused fields (so they can be given a
+ * meaning later), decodes names and timeouts into kernel form before
+ * any lock is taken, and zeroes every struct it copies out.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/signal.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "queue.h"
+
+/*
+ * Copy a queue name from user space into @buf (MQLAB_NAME_MAX + 1
+ * bytes) and NUL-terminate it.  The rules are those of a file name
+ * in a single directory.
+ */
+static int mqlab_get_name(char *buf, u64 uptr, u32 len)
+{
+	if (!len)
+		return -EINVAL;
+	if (len > MQLAB_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), len))
+		return -EFAULT;
+	buf[len] = '\0';
+
+	if (memchr(buf, '/', len) || memchr(buf, '\0', len))
+		return -EINVAL;
+	if (!strcmp(buf, ".") || !strcmp(buf, ".."))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Decode the timeout of a send or receive.  A relative timeout becomes
+ * absolute now, so that a wait woken early (and retried) keeps the
+ * original deadline.  Only relative waits end with EINTR on a signal;
+ * the others restart under SA_RESTART, with the same absolute deadline.
+ */
+static int mqlab_get_deadline(u32 flags, const struct mqlab_timespec *uts,
+			      struct mqlab_deadline *dl)
+{
+	struct timespec64 ts;
+	ktime_t timeout;
+
+	dl->timed = false;
+	dl->clock = CLOCK_MONOTONIC;
+	dl->expires = 0;
+	dl->intr_err = -ERESTARTSYS;
+
+	if (!(flags & MQLAB_IO_TIMEOUT)) {
+		if (flags & (MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME))
+			return -EINVAL;
+		/* Unused, so it must be zero, as a pad field. */
+		if (uts->tv_sec || uts->tv_nsec)
+			return -EINVAL;
+		return 0;
+	}
+
+	if ((s64)uts->tv_sec < 0 || uts->tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	ts.tv_sec = uts->tv_sec;
+	ts.tv_nsec = uts->tv_nsec;
+	timeout = timespec64_to_ktime(ts);	/* saturates at KTIME_MAX */
+
+	dl->timed = true;
+	if (flags & MQLAB_IO_REALTIME)
+		dl->clock = CLOCK_REALTIME;
+	if (flags & MQLAB_IO_ABSTIME) {
+		dl->expires = timeout;
+		return 0;
+	}
+	dl->expires = ktime_add_safe(dl->clock == CLOCK_REALTIME ?
+				     ktime_get_real() : ktime_get(), timeout);
+	dl->intr_err = -EINTR;
+	return 0;
+}
+
+static bool mqlab_nonblock(const struct file *file, u32 io_flags)
+{
+	return (file->f_flags & O_NONBLOCK) || (io_flags & MQLAB_IO_NONBLOCK);
+}
+
+long mqlab_ioc_version(void __user *argp)
+{
+	struct mqlab_version v;
+
+	memset(&v, 0, sizeof(v));
+	v.major = MQLAB_VERSION_MAJOR;
+	v.minor = MQLAB_VERSION_MINOR;
+	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT;
+	v.name_max = MQLAB_NAME_MAX;
+	v.prio_max = MQLAB_PRIO_MAX;
+	v.max_queues = mqlab_max_queues;
+	v.default_maxmsg = mqlab_default_maxmsg;
+	v.default_msgsize = mqlab_default_msgsize;
+	v.maxmsg_max = mqlab_maxmsg_max;
+	v.msgsize_max = mqlab_msgsize_max;
+	v.total_bytes_max = mqlab_max_total_bytes;
+
+	return copy_to_user(argp, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static int mqlab_check_bind(const struct mqlab_bind *req)
+{
+	if ((req->flags & ~MQLAB_BIND_FLAGS) || req->pad)
+		return -EINVAL;
+	if ((req->flags & MQLAB_BIND_EXCL) && !(req->flags & MQLAB_BIND_CREATE))
+		return -EINVAL;
+	/* The attributes only matter, and are only checked, for CREATE. */
+	if (!(req->flags & MQLAB_BIND_CREATE))
+		return 0;
+	if (req->mode & ~0777)
+		return -EINVAL;
+	if (req->maxmsg > mqlab_maxmsg_max || req->msgsize > mqlab_msgsize_max)
+		return -EINVAL;
+	return 0;
+}
+
+long mqlab_ioc_bind(struct file *file, void __user *argp)
+{
+	char name[MQLAB_NAME_MAX + 1];
+	struct mqlab_bind req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	ret = mqlab_check_bind(&req);
+	if (ret)
+		return ret;
+	ret = mqlab_get_name(name, req.name, req.name_len);
+	if (ret)
+		return ret;
+
+	return mqlab_bind(file, file->private_data, &req, name);
+}
+
+long mqlab_ioc_unlink(void __user *argp)
+{
+	char name[MQLAB_NAME_MAX + 1];
+	struct mqlab_unlink req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags)
+		return -EINVAL;
+	ret = mqlab_get_name(name, req.name, req.name_len);
+	if (ret)
+		return ret;
+
+	return mqlab_unlink(name, req.name_len);
+}
+
+long mqlab_ioc_send(struct file *file, void __user *argp)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_deadline dl;
+	struct mqlab_send req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad ||
+	    req.prio >= MQLAB_PRIO_MAX)
+		return -EINVAL;
+	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
+	if (ret)
+		return ret;
+	if (!q)
+		return -EBADFD;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
+	return mqlab_send(q, u64_to_user_ptr(req.buf), req.len, req.prio,
+			  mqlab_nonblock(file, req.flags), &dl);
+}
+
+long mqlab_ioc_recv(struct file *file, void __user *argp)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_msginfo info;
+	struct mqlab_deadline dl;
+	struct mqlab_recv req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad)
+		return -EINVAL;
+	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
+	if (ret)
+		return ret;
+	if (!q)
+		return -EBADFD;
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+
+	ret = mqlab_receive(q, u64_to_user_ptr(req.buf), req.len,
+			    mqlab_nonblock(file, req.flags), &dl, &info);
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+
+	/* The input fields go back as they came; the outputs are set. */
+	req.len = info.len;
+	req.prio = info.prio;
+	req.pid = info.pid;
+	req.uid = info.uid;
+	req.timestamp_ns = info.timestamp_ns;
+	if (copy_to_user(argp, &req, sizeof(req)))
+		return -EFAULT;
+	return ret;
+}
+
+long mqlab_ioc_getattr(struct file *file, void __user *argp)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct user_namespace *ns = current_user_ns();
+	struct mqlab_attr a;
+
+	if (!q)
+		return -EBADFD;
+
+	memset(&a, 0, sizeof(a));
+	a.maxmsg = q->maxmsg;
+	a.msgsize = q->msgsize;
+	a.mode = q->mode;
+	a.uid = from_kuid_munged(ns, q->uid);
+	a.gid = from_kgid_munged(ns, q->gid);
+	if (READ_ONCE(file->f_flags) & O_NONBLOCK)
+		a.fd_flags |= MQLAB_FD_NONBLOCK;
+
+	spin_lock(&q->lock);
+	a.curmsgs = q->curmsgs;
+	a.curbytes = q->curbytes;
+	a.sent = q->sent;
+	a.received = q->received;
+	a.waiting_senders = q->nr_send_waiters;
+	a.waiting_receivers = q->nr_recv_waiters;
+	spin_unlock(&q->lock);
+
+	return copy_to_user(argp, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+long mqlab_ioc_setattr(struct file *file, void __user *argp)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_setattr req;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if ((req.fd_flags & ~MQLAB_FD_FLAGS) || req.pad)
+		return -EINVAL;
+	if (!q)
+		return -EBADFD;
+
+	/* O_NONBLOCK is the fd's own flag, changed as mq_setattr() does. */
+	spin_lock(&file->f_lock);
+	if (req.fd_flags & MQLAB_FD_NONBLOCK)
+		file->f_flags |= O_NONBLOCK;
+	else
+		file->f_flags &= ~O_NONBLOCK;
+	spin_unlock(&file->f_lock);
+	return 0;
+}
+
+/*
+ * signo: the kernel's valid_signal() range, 1 .. 64 on x86, which is
+ * 1 .. _NSIG - 1 with the C library's _NSIG (65).  Fields an action
+ * does not use count as padding and must be zero.
+ */
+static int mqlab_check_notify(const struct mqlab_notify *req)
+{
+	switch (req->action) {
+	case MQLAB_NOTIFY_SIGNAL:
+		if (!req->signo || !valid_signal(req->signo))
+			return -EINVAL;
+		return 0;
+	case MQLAB_NOTIFY_REMOVE:
+	case MQLAB_NOTIFY_NONE:
+	case MQLAB_NOTIFY_EVENT:
+	case MQLAB_NOTIFY_ACK:
+		return (req->signo || req->value) ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long mqlab_ioc_notify(struct file *file, void __user *argp)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_notify req;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	ret = mqlab_check_notify(&req);
+	if (ret)
+		return ret;
+	if (!q)
+		return -EBADFD;
+
+	return mqlab_notify_set(file->private_data, q, &req);
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msg.c - messages: allocation, the priority tree, blocking and hand-off
+ *
+ * The rules, taken from ipc/mqueue.c:
+ *   - A message is allocated and filled from user space before the queue
+ *     lock is taken, and copied to user space after it is dropped.
+ *   - A sender that finds a blocked receiver gives it the message
+ *     directly (pipelined send) and wakes only that receiver.  A receiver
+ *     that frees a slot in a full queue moves the first blocked sender's
+ *     message into the queue (pipelined receive) and wakes only that
+ *     sender.  So a woken task never has to retry, and N blocked tasks
+ *     are not all woken for one message.
+ *   - Wake-ups are issued after the queue lock is dropped.
+ *
+ * Later work hooks in here: batched send/receive loop over
+ * mqlab_deliver()/mqlab_take(), a per-queue message cache replaces
+ * mqlab_msg_alloc()/mqlab_msg_free(), and tracepoints go into
+ * mqlab_send() and mqlab_receive().
+ */
+#include <linux/cred.h>
+#include <linux/hrtimer.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "queue.h"
+
+/*
+ * MEMORY ORDERING (the MQ_BARRIER comment of ipc/mqueue.c, adapted)
+ *
+ * A blocked task sleeps in mqlab_wait() with a struct mqlab_waiter on its
+ * stack.  The task that completes its operation (the "waker") does, under
+ * the queue lock:
+ *
+ *	list_del(&w->list);
+ *	w->msg = ... / w->result = ...;		(the outcome)
+ *	task = get_task_struct(w->task);
+ *	smp_store_release(&w->state, MQLAB_WAIT_READY);
+ *
+ * and calls wake_up_process(task) after dropping the lock.  The waiter,
+ * woken by that call, by a signal or by its timer, first checks
+ *
+ *	if (READ_ONCE(w->state) == MQLAB_WAIT_READY)
+ *		smp_acquire__after_ctrl_dep();	and returns, lock-free
+ *
+ * 1) The release/acquire pair makes the outcome written before the
+ *    store visible to the waiter after the load: it never reads a stale
+ *    w->msg.
+ * 2) Once the waiter sees READY it may return, exit, and its task_struct
+ *    may be freed.  So the waker pins the task with get_task_struct()
+ *    *before* the store, and never touches @w after it.
+ * 3) Otherwise the waiter takes the queue lock and checks the state
+ *    again: a hand-off that raced with a signal or timeout still wins,
+ *    and the operation completes successfully (no message lost or
+ *    half-sent).  Only if the state is still NONE does the waiter remove
+ *    itself from the list and report the signal or timeout.
+ * 4) No barrier is needed when setting TASK_INTERRUPTIBLE: we hold the
+ *    queue lock, the waker changes the state under the same lock, and
+ *    wake_up_process() after the store makes the task runnable again.
+ */
+
+/*
+ * The one place that allocates a message.  GFP_KERNEL_ACCOUNT charges it
+ * to the sender's memory cgroup.  struct_size() saturates on overflow,
+ * and kvmalloc() then fails.
+ */
+static struct mqlab_msg *mqlab_msg_alloc(u32 len)
+{
+	struct mqlab_msg *msg;
+
+	return kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+}
+
+static void mqlab_msg_free(struct mqlab_msg *msg)
+{
+	put_pid(msg->sender);
+	kvfree(msg);
+}
+
+/* Tree order: higher priority first, then older (smaller seq) first. */
+static bool mqlab_msg_less(struct rb_node *a, const struct rb_node *b)
+{
+	const struct mqlab_msg *ma = rb_entry(a, struct mqlab_msg, node);
+	const struct mqlab_msg *mb = rb_entry(b, struct mqlab_msg, node);
+
+	if (ma->prio != mb->prio)
+		return ma->prio > mb->prio;
+	return ma->seq < mb->seq;
+}
+
+/*
+ * Insert @msg.  One rbtree keyed by (priority, arrival) gives O(log n)
+ * insertion and O(1) access to the next message (the cached leftmost),
+ * without a tree node per priority to preallocate.
+ * Caller must hold queue lock.
+ */
+static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
+{
+	lockdep_assert_held(&q->lock);
+
+	msg->seq = q->next_seq++;
+	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less);
+	q->curmsgs++;
+	q->curbytes += msg->len;
+}
+
+/* The next message to receive, or NULL.  Caller must hold queue lock. */
+static struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
+{
+	struct rb_node *node = rb_first_cached(&q->msgs);
+
+	lockdep_assert_held(&q->lock);
+	return node ? rb_entry(node, struct mqlab_msg, node) : NULL;
+}
+
+/* Remove @msg from the tree.  Caller must hold queue lock. */
+static void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+{
+	lockdep_assert_held(&q->lock);
+
+	rb_erase_cached(&msg->node, &q->msgs);
+	q->curmsgs--;
+	q->curbytes -= msg->len;
+}
+
+/* Free every queued message; the queue is dead, no lock needed. */
+void mqlab_msg_free_all(struct mqlab_queue *q)
+{
+	struct mqlab_msg *msg, *tmp;
+
+	rbtree_postorder_for_each_entry_safe(msg, tmp, &q->msgs.rb_root, node)
+		mqlab_msg_free(msg);
+	q->msgs = RB_ROOT_CACHED;
+}
+
+/*
+ * Finish the operation of blocked task @w (its outcome is already
+ * written) and take it off its list; see MEMORY ORDERING.  With @wake
+ * the wake-up is deferred until after the unlock.  struct mqlab_wake
+ * holds one task, so any other (only blocked receivers told EMSGSIZE,
+ * a rare case) is woken at once, under the lock: still correct, as the
+ * task is pinned, only a little slower for the waker.
+ * Caller must hold queue lock.
+ */
+static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
+			      u32 *nr_waiters, struct mqlab_wake *wake)
+{
+	struct task_struct *task;
+
+	lockdep_assert_held(&q->lock);
+
+	list_del(&w->list);
+	(*nr_waiters)--;
+	task = get_task_struct(w->task);
+	/* Publish the outcome; @w may be gone after this (MEMORY ORDERING). */
+	smp_store_release(&w->state, MQLAB_WAIT_READY);
+
+	if (wake && !wake->task) {
+		wake->task = task;
+		return;
+	}
+	wake_up_process(task);
+	put_task_struct(task);
+}
+
+/* Do what was collected under the queue lock.  Call without it. */
+void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
+{
+	if (wake->task) {
+		wake_up_process(wake->task);
+		put_task_struct(wake->task);
+	}
+	if (wake->notice.owner)
+		mqlab_notice_deliver(&wake->notice);
+	if (wake->poll)
+		wake_up_interruptible_poll(&q->poll_wq, wake->poll);
+}
+
+/*
+ * Block until a peer completes our operation (MQLAB_WAIT_READY), a
+ * signal arrives or @dl passes.  Blocked tasks are served in FIFO order.
+ *
+ * Caller must hold queue lock. After return lock isn't held.
+ */
+static int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
+		      struct list_head *waiters, u32 *nr_waiters,
+		      const struct mqlab_deadline *dl)
+	__releases(&q->lock)
+{
+	ktime_t expires = dl->expires;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+
+	w->task = current;
+	WRITE_ONCE(w->state, MQLAB_WAIT_NONE);
+	list_add_tail(&w->list, waiters);
+	(*nr_waiters)++;
+
+	for (;;) {
+		/* No barrier: see MEMORY ORDERING, 4. */
+		__set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&q->lock);
+
+		ret = schedule_hrtimeout_range_clock(dl->timed ? &expires : NULL,
+						     0, HRTIMER_MODE_ABS,
+						     dl->clock);
+
+		if (READ_ONCE(w->state) == MQLAB_WAIT_READY) {
+			/* See MEMORY ORDERING, 1 and 2. */
+			smp_acquire__after_ctrl_dep();
+			return 0;
+		}
+
+		spin_lock(&q->lock);
+		/* The lock orders this read; MEMORY ORDERING, 3. */
+		if (READ_ONCE(w->state) == MQLAB_WAIT_READY) {
+			ret = 0;
+			goto out_unlock;
+		}
+		if (signal_pending(current)) {
+			ret = dl->intr_err;
+			break;
+		}
+		/* 0 means the timer expired; -EINTR is any other wake-up. */
+		if (dl->timed && !ret) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	list_del(&w->list);
+	(*nr_waiters)--;
+out_unlock:
+	spin_unlock(&q->lock);
+	return ret;
+}
+
+/*
+ * A message leaves its sender: give it to the first blocked receiver
+ * whose buffer can hold it (pipelined send), or queue it.  A blocked
+ * receiver whose buffer is too small is told EMSGSIZE with the size
+ * needed; it is not given the message.  If it was the only receiver the
+ * message stays queued for a later receive with a larger buffer.
+ * Caller must hold queue lock.
+ */
+static void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
+			  struct mqlab_wake *wake)
+{
+	struct mqlab_waiter *r;
+
+	lockdep_assert_held(&q->lock);
+
+	msg->timestamp_ns = ktime_get_ns();
+	q->sent++;
+
+	while ((r = list_first_entry_or_null(&q->recv_waiters,
+					     struct mqlab_waiter, list))) {
+		if (r->buf_len >= msg->len) {
+			r->msg = msg;
+			q->received++;
+			mqlab_waiter_done(q, r, &q->nr_recv_waiters, wake);
+			return;
+		}
+		r->result = -EMSGSIZE;
+		r->needed = msg->len;
+		mqlab_waiter_done(q, r, &q->nr_recv_waiters, NULL);
+	}
+
+	mqlab_enqueue(q, msg);
+	wake->poll |= EPOLLIN | EPOLLRDNORM;
+	/* Empty to non-empty with nobody blocked: the mq_notify() rule. */
+	if (q->curmsgs == 1)
+		mqlab_notify_fire(q, wake);
+}
+
+/*
+ * A slot just became free.  If a sender is blocked on the full queue,
+ * move its message in (pipelined receive) and wake only that sender;
+ * otherwise tell poll() there is room.  Caller must hold queue lock.
+ */
+static void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
+{
+	struct mqlab_waiter *s;
+
+	lockdep_assert_held(&q->lock);
+
+	s = list_first_entry_or_null(&q->send_waiters, struct mqlab_waiter,
+				     list);
+	if (!s) {
+		wake->poll |= EPOLLOUT | EPOLLWRNORM;
+		return;
+	}
+	s->msg->timestamp_ns = ktime_get_ns();
+	q->sent++;
+	mqlab_enqueue(q, s->msg);
+	mqlab_waiter_done(q, s, &q->nr_send_waiters, wake);
+}
+
+/* Queue @msg or block; on success @msg belongs to the queue. */
+static int mqlab_send_msg(struct mqlab_queue *q, struct mqlab_msg *msg,
+			  bool nonblock, const struct mqlab_deadline *dl)
+{
+	struct mqlab_wake wake = {};
+	struct mqlab_waiter w = { .msg = msg };
+
+	spin_lock(&q->lock);
+	if (q->curmsgs >= q->maxmsg) {
+		if (nonblock) {
+			spin_unlock(&q->lock);
+			return -EAGAIN;
+		}
+		/* A receiver moves @msg into the queue: mqlab_refill(). */
+		return mqlab_wait(q, &w, &q->send_waiters,
+				  &q->nr_send_waiters, dl);
+	}
+	mqlab_deliver(q, msg, &wake);
+	spin_unlock(&q->lock);
+
+	mqlab_wake_flush(q, &wake);
+	return 0;
+}
+
+/*
+ * Send @len bytes from @buf at @prio.  The message is built outside the
+ * queue lock; see the top of this file.
+ */
+int mqlab_send(struct mqlab_queue *q, const void __user *buf, u32 len,
+	       u32 prio, bool nonblock, const struct mqlab_deadline *dl)
+{
+	struct mqlab_msg *msg;
+	int ret;
+
+	if (len > q->msgsize)
+		return -EMSGSIZE;
+
+	msg = mqlab_msg_alloc(len);
+	if (!msg)
+		return -ENOMEM;
+	if (copy_from_user(msg->data, buf, len)) {
+		kvfree(msg);
+		return -EFAULT;
+	}
+	msg->len = len;
+	msg->prio = prio;
+	msg->uid = current_uid();
+	msg->sender = get_pid(task_tgid(current));
+
+	ret = mqlab_send_msg(q, msg, nonblock, dl);
+	if (ret)
+		mqlab_msg_free(msg);
+	return ret;
+}
+
+/*
+ * Take the next message if it fits in @buf_len bytes.
+ * Caller must hold queue lock. After return lock isn't held.
+ */
+static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg,
+		      u32 buf_len, struct mqlab_msg **msgp, u32 *needed)
+	__releases(&q->lock)
+{
+	struct mqlab_wake wake = {};
+
+	lockdep_assert_held(&q->lock);
+
+	if (msg->len > buf_len) {
+		/* The message stays queued. */
+		*needed = msg->len;
+		spin_unlock(&q->lock);
+		return -EMSGSIZE;
+	}
+	mqlab_dequeue(q, msg);
+	q->received++;
+	mqlab_refill(q, &wake);
+	spin_unlock(&q->lock);
+
+	mqlab_wake_flush(q, &wake);
+	*msgp = msg;
+	return 0;
+}
+
+/* Dequeue a message or block; on success *@msgp is ours to free. */
+static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len,
+			     bool nonblock, const struct mqlab_deadline *dl,
+			     struct mqlab_msg **msgp, u32 *needed)
+{
+	struct mqlab_waiter w = { .buf_len = buf_len };
+	struct mqlab_msg *msg;
+	int ret;
+
+	spin_lock(&q->lock);
+	msg = mqlab_peek(q);
+	if (msg)
+		return mqlab_take(q, msg, buf_len, msgp, needed);
+	if (nonblock) {
+		spin_unlock(&q->lock);
+		return -EAGAIN;
+	}
+
+	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
+	if (ret)
+		return ret;
+	if (w.result) {
+		*needed = w.needed;
+		return w.result;
+	}
+	*msgp = w.msg;
+	return 0;
+}
+
+/*
+ * Receive one message into @buf (@buf_len bytes) and describe it in
+ * @info.  On -EMSGSIZE, info->len is the size needed.  If the copy to
+ * user space faults the message is lost, as with mq_timedreceive().
+ */
+int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
+		  bool nonblock, const struct mqlab_deadline *dl,
+		  struct mqlab_msginfo *info)
+{
+	struct mqlab_msg *msg;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	ret = mqlab_receive_msg(q, buf_len, nonblock, dl, &msg, &info->len);
+	if (ret)
+		return ret;
+
+	/* Outside the queue lock: this may fault and sleep. */
+	if (copy_to_user(buf, msg->data, msg->len)) {
+		ret = -EFAULT;
+	} else {
+		info->len = msg->len;
+		info->prio = msg->prio;
+		info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));
+		info->uid = from_kuid_munged(current_user_ns(), msg->uid);
+		info->timestamp_ns = msg->timestamp_ns;
+	}
+	mqlab_msg_free(msg);
+	return ret;
+}

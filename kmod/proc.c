@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * proc.c - /proc/mqueue-lab, a table of the named queues
+ *
+ * The first line is the header, then one line per named queue:
+ *
+ *   name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting
+ *
+ * Columns are separated by single spaces.  In the name, a space, tab,
+ * newline or backslash and every non-printable or non-ASCII byte are
+ * written as a backslash and three octal digits ("\040" for a space),
+ * so the name is always one column.  uid and gid are seen from the
+ * reader's user namespace (the overflow id if unmapped), mode is octal,
+ * and the rest are decimal.  Unlinked queues are not listed.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/string_helpers.h>
+#include <linux/uidgid.h>
+
+#include "queue.h"
+
+static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
+{
+	struct user_namespace *ns = seq_user_ns(arg);
+	struct seq_file *m = arg;
+	u32 nr_recv, nr_send;
+	u64 curmsgs, curbytes;
+
+	spin_lock(&q->lock);
+	curmsgs = q->curmsgs;
+	curbytes = q->curbytes;
+	nr_recv = q->nr_recv_waiters;
+	nr_send = q->nr_send_waiters;
+	spin_unlock(&q->lock);
+
+	seq_escape_mem(m, q->name, q->name_len,
+		       ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, " \t\n\\");
+	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u\n",
+		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
+		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes,
+		   nr_recv, nr_send);
+}
+
+static int mqlab_proc_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting\n");
+
+	mqlab_table_lock();
+	mqlab_table_for_each(mqlab_proc_show_queue, m);
+	mqlab_table_unlock();
+	return 0;
+}
+
+int mqlab_proc_init(void)
+{
+	if (!proc_create_single(MQLAB_DEVICE_NAME, 0444, NULL, mqlab_proc_show))
+		return -ENOMEM;
+	return 0;
+}
+
+void mqlab_proc_exit(void)
+{
+	remove_proc_entry(MQLAB_DEVICE_NAME, NULL);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * queue.h - internal declarations of the mqueue-lab module
+ *
+ * Objects and their locks, outermost first:
+ *
+ *   mqlab_table_lock (mutex, queue.c)
+ *	the table of named queues, the number of live queues and the
+ *	bytes they reserve against max_total_bytes.
+ *   mqlab_queue.lock (spinlock, one per queue)
+ *	everything that changes while a queue is in use: its messages,
+ *	counters, blocked tasks and notification registration, and the
+ *	notify_pending flag of every fd bound to it.
+ *
+ * The table mutex may be held while taking a queue lock, never the
+ * other way round.  Nothing sleeps, allocates memory or touches user
+ * memory while a queue lock is held.
+ */
+#ifndef MQLAB_QUEUE_H
+#define MQLAB_QUEUE_H
+
+#include <linux/kref.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+#include <linux/mqueue_lab.h>
+
+struct file;
+struct pid;
+struct task_struct;
+
+/*
+ * Module parameters (main.c).  They are read-only (0444) and checked
+ * once at load time, so the rest of the module reads them without a
+ * lock.  They are the only source of the limits.
+ */
+extern unsigned int mqlab_max_queues;
+extern unsigned int mqlab_default_maxmsg;
+extern unsigned long mqlab_default_msgsize;
+extern unsigned long mqlab_maxmsg_max;
+extern unsigned long mqlab_msgsize_max;
+extern unsigned long mqlab_max_total_bytes;
+
+/*
+ * One message.  Allocated (with its payload) and filled in by the
+ * sender before it takes the queue lock; after that only the queue
+ * bookkeeping fields change, under the lock of the queue that holds it.
+ */
+struct mqlab_msg {
+	struct rb_node node;	/* in mqlab_queue.msgs; queue lock */
+	u64 seq;		/* FIFO order within a priority; queue lock */
+	u64 timestamp_ns;	/* CLOCK_MONOTONIC at enqueue; queue lock */
+	struct pid *sender;	/* sender's thread group; immutable */
+	kuid_t uid;		/* sender's uid; immutable */
+	u32 prio;		/* immutable */
+	u32 len;		/* payload bytes; immutable */
+	u8 data[];		/* payload; immutable once queued */
+};
+
+/* Values of mqlab_waiter.state (see the MEMORY ORDERING comment, msg.c). */
+#define MQLAB_WAIT_NONE		0	/* still waiting */
+#define MQLAB_WAIT_READY	1	/* a peer completed the operation */
+
+/*
+ * A task blocked in send or receive.  It lives on the stack of that
+ * task.  All fields are written under the queue lock; the blocked task
+ * reads @state without the lock (smp_load_acquire pairing), and once it
+ * sees MQLAB_WAIT_READY the waker no longer touches the struct.
+ */
+struct mqlab_waiter {
+	struct list_head list;	/* in send_waiters/recv_waiters */
+	struct task_struct *task;
+	/* send: the message to deliver; recv: the message handed over */
+	struct mqlab_msg *msg;
+	u32 buf_len;		/* recv: size of the receiver's buffer */
+	u32 needed;		/* recv: set with result -EMSGSIZE */
+	int result;		/* 0, or -EMSGSIZE for a receiver */
+	int state;		/* MQLAB_WAIT_* */
+};
+
+/* The mq_notify()-like registration of a queue; queue lock. */
+struct mqlab_notify_reg {
+	struct pid *owner;	/* registering thread group; NULL = none */
+	struct mqlab_file *file; /* fd it registered through */
+	u64 exec_id;		/* owner's self_exec_id at registration */
+	u64 value;		/* SIGNAL: si_value.sival_ptr */
+	u32 action;		/* MQLAB_NOTIFY_NONE/SIGNAL/EVENT */
+	u32 signo;		/* SIGNAL: signal number */
+};
+
+struct mqlab_queue {
+	/* One reference for the name table while named, one per bound fd. */
+	struct kref ref;
+	struct hlist_node hnode; /* in the name table; table lock */
+
+	/* Immutable once the queue is visible. */
+	u32 name_len;
+	char name[MQLAB_NAME_MAX + 1];	/* NUL-terminated copy */
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
+	u64 maxmsg;
+	u64 msgsize;
+	u64 reserved;		/* maxmsg * msgsize, charged at creation */
+
+	spinlock_t lock;	/* protects everything below */
+	struct rb_root_cached msgs; /* leftmost = next message to receive */
+	u64 next_seq;
+	u64 curmsgs;
+	u64 curbytes;
+	u64 sent;
+	u64 received;
+	struct list_head send_waiters;	/* FIFO of blocked senders */
+	struct list_head recv_waiters;	/* FIFO of blocked receivers */
+	u32 nr_send_waiters;
+	u32 nr_recv_waiters;
+	struct mqlab_notify_reg notify;
+
+	wait_queue_head_t poll_wq; /* poll(2) only; has its own lock */
+};
+
+/* Per-fd state, in file->private_data; allocated at open(). */
+struct mqlab_file {
+	/*
+	 * NULL until MQLAB_IOC_BIND, then fixed for the life of the fd.
+	 * Written once under the table lock with smp_store_release(),
+	 * read locklessly with mqlab_file_queue().
+	 */
+	struct mqlab_queue *q;
+	bool notify_pending;	/* EPOLLPRI until ACK; q->lock */
+};
+
+static inline struct mqlab_queue *mqlab_file_queue(struct mqlab_file *pf)
+{
+	/* Pairs with smp_store_release() in mqlab_bind(). */
+	return smp_load_acquire(&pf->q);
+}
+
+/*
+ * A blocking deadline, decoded from struct mqlab_timespec before any
+ * lock is taken.  @expires is absolute on @clock.
+ */
+struct mqlab_deadline {
+	bool timed;		/* false: wait forever */
+	clockid_t clock;	/* CLOCK_MONOTONIC or CLOCK_REALTIME */
+	ktime_t expires;
+	int intr_err;		/* -EINTR (relative) or -ERESTARTSYS */
+};
+
+/* What a receiver learns about the message besides its payload. */
+struct mqlab_msginfo {
+	u32 len;		/* length, or the size needed on EMSGSIZE */
+	u32 prio;
+	u32 pid;
+	u32 uid;
+	u64 timestamp_ns;
+};
+
+/*
+ * Work collected under a queue lock and done after it is released, the
+ * job ipc/mqueue.c gives to a wake_q (which modules cannot use: wake_q_add
+ * and wake_up_q are not exported).  One send or receive wakes at most
+ * one blocked task this way.
+ */
+struct mqlab_wake {
+	struct task_struct *task;	/* pinned with get_task_struct() */
+	__poll_t poll;			/* events to report to poll_wq */
+	/* A fired notification; the owner reference moved here. */
+	struct mqlab_notify_reg notice;
+};
+
+/* queue.c: the name table and queue lifetime */
+int mqlab_bind(struct file *file, struct mqlab_file *pf,
+	       const struct mqlab_bind *req, const char *name);
+int mqlab_unlink(const char *name, u32 name_len);
+void mqlab_queue_put(struct mqlab_queue *q);
+void mqlab_table_exit(void);
+void mqlab_table_lock(void);
+void mqlab_table_unlock(void);
+void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
+			  void *arg);
+
+/* msg.c: messages, blocking and hand-off */
+int mqlab_send(struct mqlab_queue *q, const void __user *buf, u32 len,
+	       u32 prio, bool nonblock, const struct mqlab_deadline *dl);
+int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
+		  bool nonblock, const struct mqlab_deadline *dl,
+		  struct mqlab_msginfo *info);
+void mqlab_msg_free_all(struct mqlab_queue *q);
+void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake);
+
+/* notify.c */
+int mqlab_notify_set(struct mqlab_file *pf, struct mqlab_queue *q,
+		     const struct mqlab_notify *req);
+void mqlab_notify_fire(struct mqlab_queue *q, struct mqlab_wake *wake);
+void mqlab_notify_drop_file(struct mqlab_queue *q, struct mqlab_file *pf,
+			    struct pid *owner);
+void mqlab_notice_deliver(struct mqlab_notify_reg *notice);
+
+/* ioctl.c: one helper per command */
+long mqlab_ioc_version(void __user *argp);
+long mqlab_ioc_bind(struct file *file, void __user *argp);
+long mqlab_ioc_unlink(void __user *argp);
+long mqlab_ioc_send(struct file *file, void __user *argp);
+long mqlab_ioc_recv(struct file *file, void __user *argp);
+long mqlab_ioc_getattr(struct file *file, void __user *argp);
+long mqlab_ioc_setattr(struct file *file, void __user *argp);
+long mqlab_ioc_notify(struct file *file, void __user *argp);
+
+/* proc.c */
+int mqlab_proc_init(void);
+void mqlab_proc_exit(void);
+
+#endif /* MQLAB_QUEUE_H */
