@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+# mqueue-lab: top-level driver.  Kbuild names the module's objects; this
+# file only drives kbuild, the user-space sub-directories and the VM.
+#
+#   make            module (for this machine's kernel if its headers are
+#                   installed, else for the VM's kernel) and user space
+#   make demo       install missing packages, build, boot the VM, run the story
+#   make check      install missing packages, run every test, print
+#                   "N passed, N failed"
+#   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
+#   make style      checkpatch --strict on the kernel code
+#   make sparse     the module with sparse (C=2) and W=1
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+
+# The kernel the VM boots: Debian's stock 6.1 by default.  KVER selects
+# another installed one (e.g. KVER=6.12.117+deb12-amd64).
+VM_KVER := $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -V | tail -n 1)
+KVER ?= $(VM_KVER)
+# `make` alone: this machine's kernel when it can build modules.
+HOST_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),/lib/modules/$(KVER)/build)
+
+# kselftest_harness.h comes from Debian's linux-source-6.1, never the tree.
+KSRC_TAR := $(firstword $(wildcard /usr/src/linux-source-6.1.tar.xz))
+KSFT_INC := $(BUILD)/ksft
+KSFT_HDRS := $(KSFT_INC)/kselftest_harness.h $(KSFT_INC)/kselftest.h
+CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
+
+# User-space parts, in build order.  Each has all, clean and vm-install.
+USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
+	tests/lib tests/posix tests/mqctl
+SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
+
+.PHONY: all module user deps demo check vm-check vm-shell vm-module vm-initrd \
+	install clean \
+	style sparse $(USER_DIRS)
+
+all: module user
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+user: $(USER_DIRS)
+
+$(USER_DIRS): $(KSFT_HDRS)
+	@if [ -f $@/Makefile ]; then $(SUBMAKE) -C $@ all; fi
+
+tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix: libmqdev
+
+$(KSFT_HDRS) $(CHECKPATCH) &:
+	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
+	rm -rf $(BUILD)/ksrc && mkdir -p $(BUILD)/ksrc $(KSFT_INC)
+	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc --strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	cp $(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h \
+		$(BUILD)/ksrc/tools/testing/selftests/kselftest.h $(KSFT_INC)/
+
+deps:
+	@sh tools/deps.sh
+
+# The module for the VM's kernel is built in a copy of the sources, so
+# that it never clobbers the in-tree build for this machine's kernel.
+VM_KMOD := $(BUILD)/kmod-$(KVER)
+VM_KO := $(VM_KMOD)/mqueue_lab.ko
+VM_ROOT := $(BUILD)/vm-root
+VM_INITRD := $(BUILD)/initrd-$(KVER).gz
+
+vm-module:
+	@mkdir -p $(VM_KMOD)
+	@rm -rf $(VM_KMOD)/kmod $(VM_KMOD)/uapi
+	@cp -r Kbuild kmod uapi $(VM_KMOD)/
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(VM_KMOD) modules
+
+vm-initrd: vm-module user
+	rm -rf $(VM_ROOT) && mkdir -p $(VM_ROOT)
+	@for d in $(USER_DIRS); do \
+		[ -f $$d/Makefile ] || continue; \
+		$(SUBMAKE) -C $$d vm-install VMROOT=$(VM_ROOT) || exit 1; \
+	done
+	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
+
+T ?= *
+vm-check: vm-initrd
+	@mkdir -p $(BUILD)
+	VM_LOG=$(BUILD)/vm-$(KVER).log sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'
+
+vm-shell: vm-initrd
+	sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
+
+demo: deps
+	$(MAKE) vm-initrd
+	sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo
+
+check: deps
+	@sh tools/check.sh
+
+install: user
+	$(SUBMAKE) -C libmqdev install
+	$(SUBMAKE) -C tools/mqctl install
+
+style: $(CHECKPATCH)
+	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	@for d in $(USER_DIRS); do \
+		[ -f $$d/Makefile ] && $(SUBMAKE) -C $$d clean; done; true
+	rm -rf $(BUILD)
+
+print-%:
+	@echo $($*)

@@ -1,0 +1,113 @@
+#!/bin/sh
+# check.sh - everything `make check` runs, and the one summary line.
+#
+# Each step below is one or more TAP results; the VM suite adds its own
+# counts.  The last line is "N passed, N failed, N skipped" and the exit
+# status is non-zero when anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
+build=$top/build
+mkdir -p "$build"
+MAKE=${MAKE:-make}
+pass=0 fail=0 skip=0 n=0
+
+result() { # result STATUS DESCRIPTION [LOG]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1)); echo "ok $n - $2"
+	else
+		fail=$((fail + 1)); echo "not ok $n - $2"
+		[ -n "${3:-}" ] && tail -n 40 "$3" | sed 's/^/#   /'
+	fi
+}
+
+# add_tap LOG: fold a TAP log's counts into ours.
+add_tap() {
+	set -- $(awk -f tools/vm/tap-count.awk "$1")
+	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+}
+
+# step DESCRIPTION COMMAND...: run COMMAND quietly, one result line.
+step() {
+	d=$1; shift
+	log=$build/step-$((n + 1)).log
+	"$@" > "$log" 2>&1
+	result $? "$d" "$log"
+}
+
+# no_warnings LOG: the build log holds no compiler or sparse warning.
+no_warnings() { ! grep -E 'warning:|error:' "$1"; }
+
+echo "# mqueue-lab check, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+step "build: module and user space" $MAKE all
+kver=$($MAKE -s --no-print-directory -f Makefile print-KVER 2>/dev/null)
+
+log=$build/sparse.log
+$MAKE sparse > "$log" 2>&1
+st=$?
+[ $st = 0 ] && no_warnings "$log" > /dev/null
+result $? "module is clean under sparse (C=2) and W=1" "$log"
+
+step "checkpatch --strict is clean on Kbuild, kmod/ and uapi/" $MAKE style
+
+for b in /lib/modules/6.12*/build; do
+	[ -d "$b" ] || continue
+	k=$(basename "$(dirname "$b")")
+	log=$build/build-$k.log
+	$MAKE vm-module KVER="$k" > "$log" 2>&1
+	st=$?
+	[ $st = 0 ] && no_warnings "$log" > /dev/null
+	result $? "module builds without warnings for $k" "$log"
+done
+
+# Host unit tests (Check, TAP on stdout).
+log=$build/unit.log
+$MAKE -s --no-print-directory -C tests/unit check-host TOP="$top" \
+	KSFT_INC="$build/ksft" > "$log" 2>&1
+st=$?
+sed 's/^/    /' "$log"
+add_tap "$log"
+set -- $(awk -f tools/vm/tap-count.awk "$log")
+[ $st != 0 ] && [ "$2" = 0 ] && result 1 "host unit tests exited with $st" "$log"
+
+# make install lays out a conventional tree that pkg-config can use.
+dest=$build/install-test
+rm -rf "$dest"
+log=$build/install.log
+if $MAKE install DESTDIR="$dest" PREFIX=/usr/local > "$log" 2>&1; then
+	missing=""
+	for f in bin/mqctl include/mqdev.h include/linux/mqueue_lab.h \
+		lib/libmqdev.so.1 lib/libmqdev.so lib/libmqdev.a \
+		lib/libmqdev-posix.so lib/pkgconfig/libmqdev.pc \
+		share/man/man1/mqctl.1 share/man/man3/mqdev_open.3; do
+		[ -e "$dest/usr/local/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] || echo "missing:$missing" >> "$log"
+	[ -z "$missing" ]
+	result $? "make install DESTDIR= lays out lib, include, pkgconfig, bin, man" "$log"
+	printf '#include <mqdev.h>\nint main(void) { return mqdev_fd((void *)0) == -2; }\n' > "$build/pc.c"
+	PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/usr/local/lib/pkgconfig \
+		sh -c 'cc -o "$0.out" "$0" $(pkg-config --cflags --libs libmqdev)' \
+		"$build/pc.c" > "$log" 2>&1
+	result $? "a program builds and links with pkg-config libmqdev" "$log"
+else
+	result 1 "make install DESTDIR=" "$log"
+fi
+
+# The VM suite: the module, the library and the tools on Debian's kernel.
+log=$build/vm.log
+$MAKE --no-print-directory vm-check > "$log" 2>&1
+st=$?
+grep -a -E '^(ok|not ok|#|MQLAB-RESULT)' "$log" | sed 's/^/    /'
+res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
+if [ -n "$res" ]; then
+	set -- $(echo "$res" | awk '{ print $2, $4, $6 }')
+	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+	[ $st != 0 ] && [ "$2" = 0 ] && result 1 "VM run exited with $st" "$log"
+else
+	result 1 "VM suite on $kver ended without a result line" "$log"
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

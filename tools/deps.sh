@@ -1,0 +1,56 @@
+#!/bin/sh
+# deps.sh - install the Debian packages mqueue-lab needs, or say how.
+#
+# Runs as root (apt-get directly), through sudo when that works without a
+# password prompt, or else prints the exact apt-get line and fails.
+# Usage: tools/deps.sh [KVER]   (KVER: an extra kernel, e.g. 6.12 headers)
+set -eu
+
+# One list, one place.  Each line: package, and why we need it.
+PKGS="
+gcc                     compiler
+make                    build driver
+libc6-dev               user-space headers
+gcc-multilib            32-bit test builds (the compat_ioctl path)
+pkg-config              finds Check and installs libmqdev.pc
+check                   host unit tests
+cpio                    packs the VM's initramfs
+gzip                    compresses it
+xz-utils                unpacks linux-source for kselftest_harness.h
+busybox-static          the VM's user land
+qemu-system-x86         the VM
+linux-image-amd64       the VM's kernel (Debian stock 6.1)
+linux-headers-amd64     builds the module for that kernel
+linux-headers-6.12-amd64  the module must build on 6.12 too
+linux-source-6.1        kselftest_harness.h and checkpatch.pl
+sparse                  make sparse (C=2)
+man-db                  man page checks
+"
+
+names=$(printf '%s\n' "$PKGS" | awk 'NF { print $1 }')
+missing=""
+for p in $names; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+line="apt-get install -y --no-install-recommends$missing"
+echo "deps: missing Debian packages:$missing"
+if [ "$(id -u)" = 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO="sudo"
+else
+	echo "deps: run this as root, then try again:"
+	echo "  apt-get update && $line"
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing

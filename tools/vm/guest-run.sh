@@ -1,0 +1,96 @@
+#!/bin/sh
+# guest-run.sh - the test runner inside the VM (busybox ash).
+#
+# For each test program in /opt/mqlab/tests whose name matches $1:
+#   - write a marker to /dev/kmsg,
+#   - run it under `timeout` (NAME.timeout holds seconds, default 120),
+#   - count its TAP/KTAP lines: "ok N", "not ok N", "ok N ... # SKIP",
+#   - fail it when it exits non-zero without a "not ok" line, when it times
+#     out, or when dmesg after its marker holds a kernel error report.
+# The module is loaded and unloaded twice first, and unloaded last.
+# The last line is "MQLAB-RESULT: P passed, F failed, S skipped".
+filter=${1:-*}
+KO=/opt/mqlab/mqueue_lab.ko
+DEV=/dev/mqueue-lab
+pass=0 fail=0 skip=0
+# What counts as a kernel error report in dmesg.
+BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak|lockdep|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|Call Trace:'
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+notok() { fail=$((fail + 1)); echo "not ok - $1"; }
+
+# dmesg_since MARKER: kernel messages printed after MARKER.
+dmesg_since() {
+	dmesg | awk -v m="$1" 'index($0, m) { on = 1; next } on'
+}
+
+# check_dmesg MARKER WHAT: fail WHAT when the kernel reported an error.
+check_dmesg() {
+	if dmesg_since "$1" | grep -Eq "$BAD"; then
+		notok "$2: kernel error report in dmesg"
+		dmesg_since "$1" | sed 's/^/# dmesg: /'
+		return 1
+	fi
+	return 0
+}
+
+mark() { echo "mqlab-marker: $1" > /dev/kmsg; }
+
+# Two load/unload cycles: the device appears and goes away each time.
+for i in 1 2; do
+	mark "load-$i"
+	if insmod "$KO" && [ -c "$DEV" ] && rmmod mqueue_lab && [ ! -e "$DEV" ]; then
+		check_dmesg "mqlab-marker: load-$i" "load/unload cycle $i" &&
+			ok "load/unload cycle $i"
+	else
+		notok "load/unload cycle $i"
+	fi
+done
+
+mark "load-tests"
+if ! insmod "$KO"; then
+	notok "insmod for the test run"
+	echo "MQLAB-RESULT: $pass passed, $fail failed, $skip skipped"
+	exit 1
+fi
+ok "insmod for the test run"
+
+for t in /opt/mqlab/tests/*; do
+	name=${t##*/}
+	case "$name" in *.timeout) continue ;; esac
+	# shellcheck disable=SC2254
+	case "$name" in $filter) ;; *) continue ;; esac
+	[ -x "$t" ] || continue
+	secs=120
+	[ -f "$t.timeout" ] && secs=$(cat "$t.timeout")
+	echo "# ---- $name (timeout ${secs}s)"
+	mark "[test $name]"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout "$secs" "$t" > /tmp/out.$$ 2>&1
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	cat /tmp/out.$$
+	set -- $(awk -f /opt/mqlab/tap-count.awk /tmp/out.$$)
+	p=$1 f=$2 s=$3
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	if [ "$rc" = 124 ] || [ "$rc" = 143 ]; then
+		notok "$name: timed out after ${secs}s"
+	elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		notok "$name: exited with status $rc and no failing case"
+	elif [ $((p + f + s)) = 0 ]; then
+		notok "$name: printed no test result"
+	fi
+	check_dmesg "mqlab-marker: [test $name]" "$name"
+	echo "# ---- $name: $p passed, $f failed, $s skipped, status $rc," \
+		"$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')s"
+done
+rm -f /tmp/out.$$
+
+# Unload: refused while an fd is open (.owner), fine now; frees everything.
+mark "unload"
+if rmmod mqueue_lab && [ ! -e "$DEV" ]; then
+	check_dmesg "mqlab-marker: unload" "final rmmod" && ok "final rmmod"
+else
+	notok "final rmmod"
+fi
+echo "MQLAB-RESULT: $pass passed, $fail failed, $skip skipped"

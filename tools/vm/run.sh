@@ -1,0 +1,37 @@
+#!/bin/sh
+# run.sh KVER INITRD MODE [FILTER] - boot the test VM and report.
+#
+# Boots Debian's kernel KVER (/boot/vmlinuz-KVER) under qemu TCG with the
+# initramfs INITRD.  MODE is check, demo or shell.  The guest's console is
+# copied to stdout.  Exit status: 0 only when the guest printed its result
+# line with no failure (check) or the demo ended with status 0 (demo).
+# A guest that panics, hangs (VM_TIMEOUT seconds, default 1800) or never
+# prints its result line fails.
+set -u
+kver=$1 initrd=$2 mode=$3 filter=${4:-*}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: no readable $kernel" >&2; exit 1; }
+log=${VM_LOG:-$(mktemp)}
+smp=${VM_SMP:-2}
+
+set -- qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m 1G \
+	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 mqlab.mode=$mode mqlab.filter=$filter"
+if [ "$mode" = shell ]; then
+	exec "$@"
+fi
+timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log"
+qrc=$?
+case "$mode" in
+check)
+	res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
+	if [ -z "$res" ]; then
+		echo "run.sh: the VM ended without a result line (panic, hang or crash)"
+		exit 1
+	fi
+	echo "$res" | grep -q ' 0 failed' || exit 1 ;;
+demo)
+	grep -aq '^MQLAB-DEMO-EXIT: 0$' "$log" || exit 1 ;;
+esac
+[ "${VM_LOG:-}" ] || rm -f "$log"
+exit 0
