@@ -34,7 +34,7 @@ USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
 	tests/lib tests/posix tests/mqctl
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
-.PHONY: all module user deps demo check vm-check vm-shell vm-module vm-initrd \
+.PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
 	install clean \
 	style sparse $(USER_DIRS)
 
@@ -66,14 +66,16 @@ deps:
 
 # The module for the VM's kernel is built in a copy of the sources, so
 # that it never clobbers the in-tree build for this machine's kernel.
-VM_KMOD := $(BUILD)/kmod-$(KVER)
+# Each make run gets its own scratch directory (the pid of its shell's
+# parent, make itself), so that parallel runs do not trample each other.
+VM_RUN := $(BUILD)/vm-$(KVER).$(shell echo $$PPID)
+VM_KMOD := $(VM_RUN)/kmod
 VM_KO := $(VM_KMOD)/mqueue_lab.ko
-VM_ROOT := $(BUILD)/vm-root
-VM_INITRD := $(BUILD)/initrd-$(KVER).gz
+VM_ROOT := $(VM_RUN)/root
+VM_INITRD := $(VM_RUN)/initrd.gz
 
 vm-module:
-	@mkdir -p $(VM_KMOD)
-	@rm -rf $(VM_KMOD)/kmod $(VM_KMOD)/uapi
+	@rm -rf $(VM_KMOD) && mkdir -p $(VM_KMOD)
 	@cp -r Kbuild kmod uapi $(VM_KMOD)/
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$(VM_KMOD) modules
 
@@ -87,15 +89,18 @@ vm-initrd: vm-module user
 
 T ?= *
 vm-check: vm-initrd
-	@mkdir -p $(BUILD)
-	VM_LOG=$(BUILD)/vm-$(KVER).log sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'
+	VM_LOG=$(VM_RUN)/console.log sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 vm-shell: vm-initrd
 	sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
 
+vm-demo: vm-initrd
+	sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
+
 demo: deps
-	$(MAKE) vm-initrd
-	sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo
+	@$(MAKE) --no-print-directory vm-demo
 
 check: deps
 	@sh tools/check.sh
