@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core.c - fd-level operations on /dev/mqueue-lab and argument checks,
+ * shared by the native API and the POSIX layer (see core.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <mqdev.h>
+
+#include "core.h"
+
+int mqcore_name_check(const char *name, size_t *lenp)
+{
+	size_t len;
+
+	if (!name)
+		return -EINVAL;
+	len = strnlen(name, MQLAB_NAME_MAX + 1);
+	if (len == 0)
+		return -EINVAL;
+	if (len > MQLAB_NAME_MAX)
+		return -ENAMETOOLONG;
+	if (memchr(name, '/', len))
+		return -EINVAL;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	*lenp = len;
+	return 0;
+}
+
+int mqcore_oflag_xlate(int oflag, struct mqcore_oflag *out)
+{
+	const int known = O_ACCMODE | O_CREAT | O_EXCL | O_NONBLOCK |
+			  O_CLOEXEC;
+	int acc = oflag & O_ACCMODE;
+
+	if (acc == O_ACCMODE || (oflag & ~known))
+		return -EINVAL;
+	if ((oflag & O_EXCL) && !(oflag & O_CREAT))
+		return -EINVAL;
+	out->open_flags = oflag & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC);
+	out->bind_flags = 0;
+	if (oflag & O_CREAT)
+		out->bind_flags |= MQLAB_BIND_CREATE;
+	if (oflag & O_EXCL)
+		out->bind_flags |= MQLAB_BIND_EXCL;
+	return 0;
+}
+
+int mqcore_timespec_check(const struct timespec *ts)
+{
+	if (ts->tv_sec < 0)
+		return -EINVAL;
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= MQCORE_NSEC_PER_SEC)
+		return -EINVAL;
+	return 0;
+}
+
+void mqcore_timespec_to_lab(const struct timespec *ts,
+			    struct mqlab_timespec *out)
+{
+	out->tv_sec = (uint64_t)(int64_t)ts->tv_sec;
+	out->tv_nsec = (uint64_t)ts->tv_nsec;
+}
+
+int mqcore_io_xlate(unsigned int flags, const struct timespec *timeout,
+		    uint32_t *ioflags, struct mqlab_timespec *out)
+{
+	const unsigned int known = MQDEV_IO_NONBLOCK | MQDEV_IO_ABSTIME |
+				   MQDEV_IO_REALTIME;
+	uint32_t f = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (flags & ~known)
+		return -EINVAL;
+	if (flags & MQDEV_IO_NONBLOCK)
+		f |= MQLAB_IO_NONBLOCK;
+	if (!timeout) {
+		if (flags & (MQDEV_IO_ABSTIME | MQDEV_IO_REALTIME))
+			return -EINVAL;
+		*ioflags = f;
+		return 0;
+	}
+	err = mqcore_timespec_check(timeout);
+	if (err)
+		return err;
+	mqcore_timespec_to_lab(timeout, out);
+	f |= MQLAB_IO_TIMEOUT;
+	if (flags & MQDEV_IO_ABSTIME)
+		f |= MQLAB_IO_ABSTIME;
+	if (flags & MQDEV_IO_REALTIME)
+		f |= MQLAB_IO_REALTIME;
+	*ioflags = f;
+	return 0;
+}
+
+static bool mem_is_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		if (*c++)
+			return false;
+	return true;
+}
+
+int mqcore_opts_in(void *dst, size_t dst_sz, size_t min_sz,
+		   const void *src)
+{
+	size_t sz;
+
+	memset(dst, 0, dst_sz);
+	if (!src)
+		return 0;
+	memcpy(&sz, src, sizeof(sz));
+	if (sz < min_sz)
+		return -EINVAL;
+	if (sz > dst_sz &&
+	    !mem_is_zero((const char *)src + dst_sz, sz - dst_sz))
+		return -E2BIG;
+	memcpy(dst, src, sz < dst_sz ? sz : dst_sz);
+	return 0;
+}
+
+int mqcore_opts_out(void *dst, size_t min_sz, const void *src,
+		    size_t known_sz)
+{
+	size_t sz;
+
+	memcpy(&sz, dst, sizeof(sz));
+	if (sz < min_sz)
+		return -EINVAL;
+	/* Copy all but the sz field, which stays the caller's. */
+	if (sz > known_sz) {
+		memcpy((char *)dst + sizeof(sz), (const char *)src + sizeof(sz),
+		       known_sz - sizeof(sz));
+		memset((char *)dst + known_sz, 0, sz - known_sz);
+	} else {
+		memcpy((char *)dst + sizeof(sz), (const char *)src + sizeof(sz),
+		       sz - sizeof(sz));
+	}
+	return 0;
+}
+
+int mqcore_dev_open(const char *path, int flags)
+{
+	int fd = open(path ? path : MQLAB_DEVICE_PATH, flags);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
+		return -ENODEV;
+	return -errno;
+}
+
+static int lab_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	if (ioctl(fd, cmd, arg) < 0)
+		return -errno;
+	return 0;
+}
+
+int mqcore_bind(int fd, const char *name, size_t len, uint32_t bind_flags,
+		uint32_t mode, uint64_t maxmsg, uint64_t msgsize)
+{
+	struct mqlab_bind b;
+
+	memset(&b, 0, sizeof(b));
+	b.name = (uintptr_t)name;
+	b.name_len = (uint32_t)len;
+	b.flags = bind_flags;
+	if (bind_flags & MQLAB_BIND_CREATE) {
+		b.mode = mode;
+		b.maxmsg = maxmsg;
+		b.msgsize = msgsize;
+	}
+	return lab_ioctl(fd, MQLAB_IOC_BIND, &b);
+}
+
+int mqcore_open_queue(const char *path, int open_flags, const char *name,
+		      size_t len, uint32_t bind_flags, uint32_t mode,
+		      uint64_t maxmsg, uint64_t msgsize)
+{
+	int fd, err;
+
+	fd = mqcore_dev_open(path, open_flags);
+	if (fd < 0)
+		return fd;
+	err = mqcore_bind(fd, name, len, bind_flags, mode, maxmsg, msgsize);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * A fresh fd for the commands that work on any fd (UNLINK, VERSION).
+ * Read access is enough; a device node that is write-only for us is
+ * tried for writing.
+ */
+static int any_fd(const char *path)
+{
+	int fd = mqcore_dev_open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -EACCES)
+		fd = mqcore_dev_open(path, O_WRONLY | O_CLOEXEC);
+	return fd;
+}
+
+int mqcore_unlink(const char *path, const char *name, size_t len)
+{
+	struct mqlab_unlink u;
+	int fd, err;
+
+	fd = any_fd(path);
+	if (fd < 0)
+		return fd;
+	memset(&u, 0, sizeof(u));
+	u.name = (uintptr_t)name;
+	u.name_len = (uint32_t)len;
+	err = lab_ioctl(fd, MQLAB_IOC_UNLINK, &u);
+	close(fd);
+	return err;
+}
+
+int mqcore_version_fd(int fd, struct mqlab_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	return lab_ioctl(fd, MQLAB_IOC_VERSION, v);
+}
+
+int mqcore_version(const char *path, struct mqlab_version *v)
+{
+	int fd, err;
+
+	fd = any_fd(path);
+	if (fd < 0)
+		return fd;
+	err = mqcore_version_fd(fd, v);
+	close(fd);
+	return err;
+}
+
+int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
+		uint32_t ioflags, const struct mqlab_timespec *timeout)
+{
+	struct mqlab_send s;
+
+	if (len > UINT32_MAX)
+		return -EMSGSIZE;
+	memset(&s, 0, sizeof(s));
+	s.buf = (uintptr_t)buf;
+	s.len = (uint32_t)len;
+	s.prio = prio;
+	s.flags = ioflags;
+	if (timeout)
+		s.timeout = *timeout;
+	return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
+}
+
+ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
+		    const struct mqlab_timespec *timeout,
+		    struct mqlab_recv *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->buf = (uintptr_t)buf;
+	/* No message is larger than 4 GiB: a bigger buffer is as good. */
+	out->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	out->flags = ioflags;
+	if (timeout)
+		out->timeout = *timeout;
+	err = lab_ioctl(fd, MQLAB_IOC_RECV, out);
+	if (err)
+		return err;
+	return out->len;
+}
+
+int mqcore_getattr(int fd, struct mqlab_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	return lab_ioctl(fd, MQLAB_IOC_GETATTR, attr);
+}
+
+int mqcore_setattr(int fd, uint32_t fd_flags)
+{
+	struct mqlab_setattr s;
+
+	memset(&s, 0, sizeof(s));
+	s.fd_flags = fd_flags;
+	return lab_ioctl(fd, MQLAB_IOC_SETATTR, &s);
+}
+
+int mqcore_notify(int fd, uint32_t action, uint32_t signo, uint64_t value)
+{
+	struct mqlab_notify n;
+
+	memset(&n, 0, sizeof(n));
+	n.action = action;
+	n.signo = signo;
+	n.value = value;
+	return lab_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mqdev.c - the native API of libmqdev (see <mqdev.h>).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+MQDEV_API int mqdev_open(const char *name, int oflag, mode_t mode,
+			 const struct mqdev_open_opts *opts,
+			 struct mqdev **out)
+{
+	struct mqdev_open_opts o;
+	struct mqcore_oflag of;
+	struct mqdev *q;
+	size_t len;
+	int fd, err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	err = mqcore_opts_in(&o, sizeof(o), MQDEV_OPEN_OPTS_SZ_V1, opts);
+	if (err)
+		return err;
+	err = mqcore_name_check(name, &len);
+	if (err)
+		return err;
+	err = mqcore_oflag_xlate(oflag, &of);
+	if (err)
+		return err;
+	if ((oflag & O_CREAT) && (mode & ~0777))
+		return -EINVAL;
+
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	fd = mqcore_open_queue(o.device, of.open_flags, name, len,
+			       of.bind_flags, mode, o.maxmsg, o.msgsize);
+	if (fd < 0) {
+		free(q);
+		return fd;
+	}
+	q->fd = fd;
+	*out = q;
+	return 0;
+}
+
+MQDEV_API int mqdev_close(struct mqdev *q)
+{
+	int err = 0;
+
+	if (!q)
+		return 0;
+	/* Linux releases the fd even when close() fails. */
+	if (close(q->fd) < 0)
+		err = -errno;
+	free(q);
+	return err;
+}
+
+MQDEV_API int mqdev_fd(const struct mqdev *q)
+{
+	if (!q)
+		return -EINVAL;
+	return q->fd;
+}
+
+MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
+			 unsigned int prio, const struct mqdev_io_opts *opts)
+{
+	struct mqdev_io_opts o;
+	struct mqlab_timespec ts;
+	uint32_t ioflags;
+	int err;
+
+	if (!q || (!buf && len))
+		return -EINVAL;
+	err = mqcore_opts_in(&o, sizeof(o), MQDEV_IO_OPTS_SZ_V1, opts);
+	if (err)
+		return err;
+	err = mqcore_io_xlate(o.flags, o.timeout, &ioflags, &ts);
+	if (err)
+		return err;
+	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
+}
+
+MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
+				struct mqdev_msginfo *info,
+				const struct mqdev_io_opts *opts)
+{
+	struct mqdev_msginfo mi;
+	struct mqdev_io_opts o;
+	struct mqlab_timespec ts;
+	struct mqlab_recv r;
+	uint32_t ioflags;
+	ssize_t ret;
+	int err;
+
+	if (!q || (!buf && len))
+		return -EINVAL;
+	if (info && info->sz < MQDEV_MSGINFO_SZ_V1)
+		return -EINVAL;
+	err = mqcore_opts_in(&o, sizeof(o), MQDEV_IO_OPTS_SZ_V1, opts);
+	if (err)
+		return err;
+	err = mqcore_io_xlate(o.flags, o.timeout, &ioflags, &ts);
+	if (err)
+		return err;
+	ret = mqcore_recv(q->fd, buf, len, ioflags, &ts, &r);
+	if (!info)
+		return ret;
+
+	memset(&mi, 0, sizeof(mi));
+	mi.sz = sizeof(mi);
+	if (ret >= 0) {
+		mi.prio = r.prio;
+		mi.pid = (pid_t)r.pid;
+		mi.uid = (uid_t)r.uid;
+		mi.timestamp_ns = r.timestamp_ns;
+	} else if (ret == -EMSGSIZE) {
+		mi.needed = r.len;
+	}
+	if (ret >= 0 || ret == -EMSGSIZE)
+		mqcore_opts_out(info, MQDEV_MSGINFO_SZ_V1, &mi, sizeof(mi));
+	return ret;
+}
+
+void mqdev__attr_from_lab(const struct mqlab_attr *in, struct mqdev_attr *out)
+{
+	out->flags = (in->fd_flags & MQLAB_FD_NONBLOCK) ? O_NONBLOCK : 0;
+	out->maxmsg = in->maxmsg;
+	out->msgsize = in->msgsize;
+	out->curmsgs = in->curmsgs;
+	out->curbytes = in->curbytes;
+	out->waiting_senders = in->waiting_senders;
+	out->waiting_receivers = in->waiting_receivers;
+	out->sent = in->sent;
+	out->received = in->received;
+	out->mode = in->mode;
+	out->uid = in->uid;
+	out->gid = in->gid;
+}
+
+MQDEV_API int mqdev_getattr(struct mqdev *q, struct mqdev_attr *attr)
+{
+	struct mqdev_attr a;
+	struct mqlab_attr la;
+	int err;
+
+	if (!q || !attr)
+		return -EINVAL;
+	if (attr->sz < MQDEV_ATTR_SZ_V1)
+		return -EINVAL;
+	err = mqcore_getattr(q->fd, &la);
+	if (err)
+		return err;
+	memset(&a, 0, sizeof(a));
+	a.sz = sizeof(a);
+	mqdev__attr_from_lab(&la, &a);
+	return mqcore_opts_out(attr, MQDEV_ATTR_SZ_V1, &a, sizeof(a));
+}
+
+MQDEV_API int mqdev_setattr(struct mqdev *q, long flags, long *oldflags)
+{
+	struct mqlab_attr la;
+	int err;
+
+	if (!q || (flags & ~(long)O_NONBLOCK))
+		return -EINVAL;
+	if (oldflags) {
+		err = mqcore_getattr(q->fd, &la);
+		if (err)
+			return err;
+	}
+	err = mqcore_setattr(q->fd,
+			     (flags & O_NONBLOCK) ? MQLAB_FD_NONBLOCK : 0);
+	if (err)
+		return err;
+	if (oldflags)
+		*oldflags = (la.fd_flags & MQLAB_FD_NONBLOCK) ? O_NONBLOCK : 0;
+	return 0;
+}
+
+MQDEV_API int mqdev_unlink(const char *name)
+{
+	size_t len;
+	int err;
+
+	err = mqcore_name_check(name, &len);
+	if (err)
+		return err;
+	return mqcore_unlink(NULL, name, len);
+}
+
+MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,
+			    uint64_t *features)
+{
+	struct mqlab_version v;
+	int err;
+
+	err = mqcore_version(NULL, &v);
+	if (err)
+		return err;
+	if (major)
+		*major = v.major;
+	if (minor)
+		*minor = v.minor;
+	if (features)
+		*features = v.features;
+	return 0;
+}
+
+/* Texts for the errors whose meaning is specific to this library. */
+static const struct {
+	int err;
+	const char *text;
+} mqdev_errtab[] = {
+	{ ENODEV, "mqueue-lab device not available" },
+	{ ENOENT, "No such queue" },
+	{ EEXIST, "Queue already exists" },
+	{ EACCES, "Permission denied by the queue's mode or owner" },
+	{ EBADF, "Handle not open for this direction" },
+	{ EBADFD, "File descriptor not bound to a queue" },
+	{ ENOTTY, "Not a mqueue-lab file descriptor" },
+	{ EAGAIN, "Queue full (send) or empty (receive) and non-blocking" },
+	{ ETIMEDOUT, "Timed out waiting for the queue" },
+	{ EMSGSIZE, "Message larger than the queue or the buffer allows" },
+	{ ENOSPC, "Device queue limit or total-bytes cap reached" },
+	{ ENAMETOOLONG, "Queue name too long" },
+	{ EBUSY, "Already bound, or another notification is registered" },
+	{ E2BIG, "Option struct has unknown non-zero fields" },
+	{ EINVAL, "Invalid argument" },
+	{ EINTR, "Interrupted by a signal" },
+};
+
+MQDEV_API const char *mqdev_strerror(int err)
+{
+	long e = err < 0 ? -(long)err : err;	/* a positive value too */
+	const char *s;
+	size_t i;
+
+	if (e == 0)
+		return "Success";
+	for (i = 0; i < sizeof(mqdev_errtab) / sizeof(mqdev_errtab[0]); i++)
+		if (mqdev_errtab[i].err == e)
+			return mqdev_errtab[i].text;
+	if (e > INT_MAX)
+		return "Unknown error";
+	/* glibc's table: thread-safe, NULL for an unknown value. */
+	s = strerrordesc_np((int)e);
+	return s ? s : "Unknown error";
+}
