@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# 50-demo - run the mqueue-lab story (mq-demo) and check what it showed
+# (TAP, busybox ash): B received A's text with A's priority, pid and uid,
+# /proc/mqueue-lab listed the queue after both processes had exited, and
+# `mqctl rm` removed it at the end.
+q=xyz
+text="hello from A"
+prio=5
+out=/tmp/50-demo.$$
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+notok() { n=$((n + 1)); echo "not ok $n $1"; }
+# check DESC COMMAND...: one TAP line for the exit status of COMMAND.
+check() {
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else notok "$d"; fi
+}
+
+if [ ! -c /dev/mqueue-lab ]; then
+	echo "1..1"
+	echo "ok 1 mqueue-lab story # SKIP /dev/mqueue-lab is missing"
+	exit 0
+fi
+echo "1..8"
+
+mq-demo "$q" "$text" "$prio" > "$out" 2>&1
+rc=$?
+sed 's/^/# /' "$out"
+check "mq-demo exits with status 0 (status $rc)" [ "$rc" = 0 ]
+
+# A prints:  A (pid PID): sending "TEXT" with priority PRIO to queue Q
+apid=$(sed -n 's/^A (pid \([0-9][0-9]*\)): sending .*/\1/p' "$out")
+check "A reported its pid ($apid)" [ -n "$apid" ]
+# B prints:  B: got "TEXT" (LEN bytes, priority PRIO) from pid PID uid UID
+got=$(grep '^B: got ' "$out")
+check "B printed A's text" \
+	[ -n "$(echo "$got" | grep -F "\"$text\" (${#text} bytes")" ]
+check "B printed A's priority $prio" \
+	[ -n "$(echo "$got" | grep -F "priority $prio)")" ]
+check "B printed A's pid as the sender" \
+	[ -n "$apid" -a -n "$(echo "$got" | grep -F "from pid $apid uid")" ]
+check "B printed A's uid ($(id -u)) as the sender" \
+	[ -n "$(echo "$got" | grep -E "uid $(id -u)\$")" ]
+
+# The /proc/mqueue-lab listing printed after A and B had exited (between
+# the "lives on" and the "mqctl rm" narration lines) names the queue.
+listing=$(sed -n '/^==> A and B have exited/,/^==> mqctl rm/p' "$out" |
+	grep -v '^==>')
+check "/proc/mqueue-lab lists $q after A and B exited" \
+	[ -n "$(echo "$listing" | grep -E "^$q[[:space:]]|[[:space:]]$q([[:space:]]|\$)")" ]
+
+# The last step removed it.
+check "mqctl rm removed $q at the end" \
+	[ -z "$(grep -E "^$q[[:space:]]|[[:space:]]$q([[:space:]]|\$)" /proc/mqueue-lab)" ]
+rm -f "$out"

@@ -1,0 +1,945 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mqctl - create, inspect, feed and drain /dev/mqueue-lab message queues
+ * from the shell.  See mqctl(1).
+ *
+ * Exit status: 0 success, 1 the operation failed (one line on stderr that
+ * names the errno), 2 usage error (one line on stderr with a hint).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/mqueue_lab.h>
+#include <mqdev.h>
+
+#define MQCTL_VERSION	"1.0"
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define EXIT_USAGE	2
+
+/* The command being run, for messages ("mqctl: recv xyz: ..."). */
+static const char *cmd_name;
+
+/*
+ * Report a failed operation on one line that names the errno, e.g.
+ * "mqctl: recv xyz: Resource temporarily unavailable (EAGAIN)".
+ * @what: the queue name or file concerned, or NULL.
+ * @err: a negative errno value.
+ * @return the exit status 1.
+ */
+static int op_error(const char *what, int err)
+{
+	const char *ename = strerrorname_np(-err);
+
+	fprintf(stderr, "mqctl: %s%s%s: %s (%s)\n", cmd_name,
+		what ? " " : "", what ? what : "", mqdev_strerror(err),
+		ename ? ename : "unknown errno");
+	return EXIT_FAILURE;
+}
+
+/* Report a usage error and a hint, on one line.  @return 2. */
+__printf(1, 2)
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mqctl: ", stderr);
+	if (cmd_name)
+		fprintf(stderr, "%s: ", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; try 'mqctl %s%s--help'\n",
+		cmd_name ? cmd_name : "", cmd_name ? " " : "");
+	return EXIT_USAGE;
+}
+
+/* Parse a decimal number 0..@max (no sign, no junk).  @return 0 or -1. */
+static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parse octal permission bits such as 644 or 0600.  @return 0 or -1. */
+static int parse_mode(const char *s, mode_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '7')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno || *end || v > 07777)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Parse a duration in seconds, "2", "0.2" or ".5" (up to 9 decimals),
+ * with integer arithmetic only.  @return 0 or -1.
+ */
+static int parse_seconds(const char *s, struct timespec *ts)
+{
+	unsigned long sec = 0, nsec = 0, scale = 100000000;
+	bool digits = false;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		if (sec > INT_MAX / 10)
+			return -1;
+		sec = sec * 10 + (*p - '0');
+		digits = true;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (!scale)
+				return -1;
+			nsec += (*p - '0') * scale;
+			scale /= 10;
+			digits = true;
+		}
+	}
+	if (*p || !digits)
+		return -1;
+	ts->tv_sec = sec;
+	ts->tv_nsec = nsec;
+	return 0;
+}
+
+/* A queue name as given, without one leading '/' (POSIX habit). */
+static const char *queue_name(const char *arg)
+{
+	return arg[0] == '/' ? arg + 1 : arg;
+}
+
+/* Report that @path, a file of the module, is missing.  @return 1. */
+static int module_file_error(const char *path, int err)
+{
+	fprintf(stderr, "mqctl: %s: %s: %s (%s); is the mqueue_lab module loaded?\n",
+		cmd_name, path, strerror(err),
+		strerrorname_np(err) ?: "unknown errno");
+	return EXIT_FAILURE;
+}
+
+/*
+ * Fail early, and clearly, when the device node is missing: the library
+ * would report that as ENOENT, which reads like "no such queue".
+ * @return 0 when the device exists, else the exit status 1.
+ */
+static int need_device(void)
+{
+	struct stat st;
+
+	if (stat(MQLAB_DEVICE_PATH, &st) == 0)
+		return 0;
+	return module_file_error(MQLAB_DEVICE_PATH, errno);
+}
+
+/*
+ * Open queue @name for @oflag and report a failure.  @return 0, or the
+ * exit status 1 with *@q untouched.
+ */
+static int open_queue(const char *name, int oflag, struct mqdev **q)
+{
+	int err;
+
+	if (need_device())
+		return EXIT_FAILURE;
+	err = mqdev_open(name, oflag, 0, NULL, q);
+	return err ? op_error(name, err) : 0;
+}
+
+/* Fill @attr from @q, reporting a failure.  @return 0 or 1. */
+static int get_attr(struct mqdev *q, const char *name, struct mqdev_attr *attr)
+{
+	int err;
+
+	memset(attr, 0, sizeof(*attr));
+	attr->sz = sizeof(*attr);
+	err = mqdev_getattr(q, attr);
+	return err ? op_error(name, err) : 0;
+}
+
+/*
+ * Print one received message: a header line, then the payload on one line
+ * with backslash escapes for '\\', '\n', '\t', '\r' and \xHH for any other
+ * byte outside printable ASCII.  The stream is flushed so that a reader on
+ * a pipe sees each message at once.
+ */
+static void print_message(const struct mqdev_msginfo *info,
+			  const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	printf("prio=%u pid=%ld uid=%lu len=%zu\n", info->prio,
+	       (long)info->pid, (unsigned long)info->uid, len);
+	for (i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		switch (c) {
+		case '\\':
+			fputs("\\\\", stdout);
+			break;
+		case '\n':
+			fputs("\\n", stdout);
+			break;
+		case '\t':
+			fputs("\\t", stdout);
+			break;
+		case '\r':
+			fputs("\\r", stdout);
+			break;
+		default:
+			if (c >= 0x20 && c < 0x7f)
+				putchar(c);
+			else
+				printf("\\x%02x", c);
+		}
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* ---- option parsing shared by the commands ---- */
+
+enum {
+	OPT_MAXMSG = 0x100,
+	OPT_MSGSIZE,
+	OPT_MODE,
+	OPT_TIMEOUT,
+	OPT_NONBLOCK,
+	OPT_VERSION,
+};
+
+#define OPT_HELP_ENTRY	{ "help", no_argument, NULL, 'h' }
+#define OPT_END		{ NULL, 0, NULL, 0 }
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args;	/* synopsis after "mqctl NAME" */
+	const char *summary;	/* one line for `mqctl --help` */
+	const char *details;	/* options for `mqctl NAME --help`; a format */
+	const char *shortopts;	/* for getopt_long; ':' first */
+	const struct option *longopts;
+};
+
+static const struct command *cur_cmd;
+
+static void command_help(const struct command *c)
+{
+	printf("Usage: mqctl %s%s%s\n%s\n", c->name, *c->args ? " " : "",
+	       c->args, c->summary);
+	if (*c->details) {
+		/* details may print the priority limit with "%u" */
+		putchar('\n');
+		printf(c->details, MQLAB_PRIO_MAX - 1);
+	}
+	if (strstr(c->args, "NAME"))
+		printf("\nNAME is a queue name of %s; a leading '/' is ignored.\n",
+		       MQLAB_DEVICE_PATH);
+}
+
+/* Report the option getopt_long() refused with '?'.  @return 2. */
+static int bad_option(char **argv)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o;
+	size_t len;
+
+	if (strncmp(arg, "--", 2))
+		return usage_error("unknown option '-%c'", optopt);
+	len = strcspn(arg + 2, "=");
+	for (o = cur_cmd->longopts; o->name; o++)
+		if (arg[2 + len] && strlen(o->name) == len &&
+		    !strncmp(o->name, arg + 2, len))
+			return usage_error("option '--%s' takes no argument",
+					   o->name);
+	return usage_error("unknown option '%s'", arg);
+}
+
+/*
+ * getopt_long() for the current command, with one-line usage errors.
+ * @return the option, -1 at the end, 'h' after printing the help, or '?'
+ * after printing a usage error.
+ */
+static int next_option(int argc, char **argv)
+{
+	int c = getopt_long(argc, argv, cur_cmd->shortopts, cur_cmd->longopts,
+			    NULL);
+
+	switch (c) {
+	case 'h':
+		command_help(cur_cmd);
+		break;
+	case ':':
+		usage_error("option '%s' needs an argument", argv[optind - 1]);
+		return '?';
+	case '?':
+		bad_option(argv);
+		break;
+	}
+	return c;
+}
+
+/*
+ * Check the positional arguments left after the options: at least @min,
+ * at most @max.  @return 0, or 2 after a usage error.
+ */
+static int check_args(int argc, char **argv, int min, int max)
+{
+	int n = argc - optind;
+
+	if (n < min)
+		return usage_error("missing queue name");
+	if (n > max)
+		return usage_error("unexpected argument '%s'",
+				   argv[optind + max]);
+	return 0;
+}
+
+/* Map next_option()'s 'h' and '?' to an exit status (0 or 2). */
+#define OPTION_DONE(c)	((c) == 'h' ? EXIT_SUCCESS : EXIT_USAGE)
+
+/* ---- the commands ---- */
+
+static int cmd_create(int argc, char **argv)
+{
+	struct mqdev_open_opts opts = { .sz = sizeof(opts) };
+	mode_t mode = 0644;
+	struct mqdev *q;
+	const char *name;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1) {
+		switch (c) {
+		case OPT_MAXMSG:
+			if (parse_ulong(optarg, ULONG_MAX, &opts.maxmsg))
+				return usage_error("bad number for --maxmsg: '%s'",
+						   optarg);
+			break;
+		case OPT_MSGSIZE:
+			if (parse_ulong(optarg, ULONG_MAX, &opts.msgsize))
+				return usage_error("bad number for --msgsize: '%s'",
+						   optarg);
+			break;
+		case OPT_MODE:
+			if (parse_mode(optarg, &mode))
+				return usage_error("bad octal mode: '%s'", optarg);
+			break;
+		default:
+			return OPTION_DONE(c);
+		}
+	}
+	ret = check_args(argc, argv, 1, 1);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+	if (need_device())
+		return EXIT_FAILURE;
+	ret = mqdev_open(name, O_RDONLY | O_CREAT | O_EXCL, mode, &opts, &q);
+	if (ret)
+		return op_error(name, ret);
+	mqdev_close(q);
+	return EXIT_SUCCESS;
+}
+
+/*
+ * Read all of stdin into @buf (@size bytes).  @return the length, or
+ * -EMSGSIZE when there is more than @size bytes, or -errno.
+ */
+static ssize_t read_stdin(char *buf, size_t size)
+{
+	size_t len = 0;
+	char extra;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len < size)
+			n = read(STDIN_FILENO, buf + len, size - len);
+		else
+			n = read(STDIN_FILENO, &extra, 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return len;
+		if (len == size)
+			return -EMSGSIZE;
+		len += n;
+	}
+}
+
+static int cmd_send(int argc, char **argv)
+{
+	struct mqdev_io_opts io = { .sz = sizeof(io) };
+	unsigned long prio = 0;
+	struct mqdev_attr attr;
+	struct timespec timeout;
+	const char *name, *msg;
+	struct mqdev *q;
+	char *buf = NULL;
+	ssize_t len;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_ulong(optarg, UINT_MAX, &prio))
+				return usage_error("bad number for -p: '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds(optarg, &timeout))
+				return usage_error("bad number of seconds for --timeout: '%s'",
+						   optarg);
+			io.timeout = &timeout;
+			break;
+		case OPT_NONBLOCK:
+			io.flags |= MQDEV_IO_NONBLOCK;
+			break;
+		default:
+			return OPTION_DONE(c);
+		}
+	}
+	ret = check_args(argc, argv, 1, 2);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+	msg = argv[optind + 1];
+	ret = open_queue(name, O_WRONLY, &q);
+	if (ret)
+		return ret;
+	if (msg) {
+		len = strlen(msg);
+	} else {
+		/* One message: all of stdin, at most msgsize bytes. */
+		ret = get_attr(q, name, &attr);
+		if (ret)
+			goto out_close;
+		buf = malloc(attr.msgsize ? attr.msgsize : 1);
+		if (!buf) {
+			ret = op_error(name, -ENOMEM);
+			goto out_close;
+		}
+		len = read_stdin(buf, attr.msgsize);
+		if (len == -EMSGSIZE) {
+			fprintf(stderr,
+				"mqctl: send %s: more than msgsize (%lu) bytes on stdin: %s (EMSGSIZE)\n",
+				name, attr.msgsize, mqdev_strerror(-EMSGSIZE));
+			ret = EXIT_FAILURE;
+			goto out_free;
+		}
+		if (len < 0) {
+			ret = op_error("<stdin>", len);
+			goto out_free;
+		}
+		msg = buf;
+	}
+	ret = mqdev_send(q, msg, len, prio, &io);
+	ret = ret ? op_error(name, ret) : EXIT_SUCCESS;
+out_free:
+	free(buf);
+out_close:
+	mqdev_close(q);
+	return ret;
+}
+
+/* A buffer for the largest message of @q.  @return 0 or 1. */
+static int alloc_msgbuf(struct mqdev *q, const char *name, void **buf,
+			size_t *size)
+{
+	struct mqdev_attr attr;
+
+	if (get_attr(q, name, &attr))
+		return EXIT_FAILURE;
+	*size = attr.msgsize;
+	*buf = malloc(*size ? *size : 1);
+	return *buf ? 0 : op_error(name, -ENOMEM);
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	struct mqdev_io_opts io = { .sz = sizeof(io) };
+	struct mqdev_msginfo info;
+	unsigned long count = 1, i;
+	struct timespec timeout;
+	const char *name;
+	struct mqdev *q;
+	size_t size;
+	void *buf;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_ulong(optarg, ULONG_MAX, &count) || !count)
+				return usage_error("bad count for -n: '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds(optarg, &timeout))
+				return usage_error("bad number of seconds for --timeout: '%s'",
+						   optarg);
+			io.timeout = &timeout;
+			break;
+		case OPT_NONBLOCK:
+			io.flags |= MQDEV_IO_NONBLOCK;
+			break;
+		default:
+			return OPTION_DONE(c);
+		}
+	}
+	ret = check_args(argc, argv, 1, 1);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+	ret = open_queue(name, O_RDONLY, &q);
+	if (ret)
+		return ret;
+	ret = alloc_msgbuf(q, name, &buf, &size);
+	if (ret)
+		goto out_close;
+	for (i = 0; i < count; i++) {
+		ssize_t len;
+
+		memset(&info, 0, sizeof(info));
+		info.sz = sizeof(info);
+		len = mqdev_receive(q, buf, size, &info, &io);
+		if (len < 0) {
+			ret = op_error(name, len);
+			break;
+		}
+		print_message(&info, buf, len);
+	}
+	free(buf);
+out_close:
+	mqdev_close(q);
+	return ret;
+}
+
+/* Set by the signal handler: volatile sig_atomic_t is what C requires. */
+static volatile sig_atomic_t stop_watch;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_watch = 1;
+}
+
+/*
+ * watch: SIGINT and SIGTERM stay blocked except inside ppoll(), so a stop
+ * request can never slip in between the check of stop_watch and the wait
+ * (with a blocking receive it could, and the tool would hang), and it can
+ * never interrupt us between taking a message and printing it.  Messages
+ * are taken with non-blocking receives; -EAGAIN means another receiver
+ * was faster, and we wait again.
+ */
+static int watch_loop(struct mqdev *q, const char *name, void *buf,
+		      size_t size, const sigset_t *waitmask)
+{
+	struct mqdev_io_opts io = {
+		.sz = sizeof(io),
+		.flags = MQDEV_IO_NONBLOCK,
+	};
+	struct mqdev_msginfo info;
+
+	while (!stop_watch) {
+		struct pollfd pfd = { .fd = mqdev_fd(q), .events = POLLIN };
+		ssize_t len;
+
+		memset(&info, 0, sizeof(info));
+		info.sz = sizeof(info);
+		len = mqdev_receive(q, buf, size, &info, &io);
+		if (len >= 0) {
+			print_message(&info, buf, len);
+			continue;
+		}
+		if (len != -EAGAIN)
+			return op_error(name, len);
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0 && errno != EINTR)
+			return op_error(name, -errno);
+	}
+	return EXIT_SUCCESS;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigset_t stopset, waitmask;
+	const char *name;
+	struct mqdev *q;
+	size_t size;
+	void *buf;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	ret = check_args(argc, argv, 1, 1);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGINT);
+	sigaddset(&stopset, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stopset, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	ret = open_queue(name, O_RDONLY, &q);
+	if (ret)
+		return ret;
+	ret = alloc_msgbuf(q, name, &buf, &size);
+	if (!ret) {
+		ret = watch_loop(q, name, buf, size, &waitmask);
+		free(buf);
+	}
+	mqdev_close(q);
+	return ret;
+}
+
+static int cmd_stat(int argc, char **argv)
+{
+	struct mqdev_attr attr;
+	const char *name;
+	struct mqdev *q;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	ret = check_args(argc, argv, 1, 1);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+	if (need_device())
+		return EXIT_FAILURE;
+	/* Either access mode will do to read the attributes. */
+	ret = mqdev_open(name, O_RDONLY, 0, NULL, &q);
+	if (ret == -EACCES)
+		ret = mqdev_open(name, O_WRONLY, 0, NULL, &q);
+	if (ret)
+		return op_error(name, ret);
+	ret = get_attr(q, name, &attr);
+	mqdev_close(q);
+	if (ret)
+		return ret;
+	printf("name:              %s\n", name);
+	printf("maxmsg:            %lu\n", attr.maxmsg);
+	printf("msgsize:           %lu\n", attr.msgsize);
+	printf("curmsgs:           %lu\n", attr.curmsgs);
+	printf("curbytes:          %lu\n", attr.curbytes);
+	printf("waiting_senders:   %lu\n", attr.waiting_senders);
+	printf("waiting_receivers: %lu\n", attr.waiting_receivers);
+	printf("sent:              %llu\n", (unsigned long long)attr.sent);
+	printf("received:          %llu\n", (unsigned long long)attr.received);
+	printf("mode:              %04o\n", (unsigned int)attr.mode);
+	printf("uid:               %lu\n", (unsigned long)attr.uid);
+	printf("gid:               %lu\n", (unsigned long)attr.gid);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	const char *name;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	ret = check_args(argc, argv, 1, 1);
+	if (ret)
+		return ret;
+	name = queue_name(argv[optind]);
+	if (need_device())
+		return EXIT_FAILURE;
+	ret = mqdev_unlink(name);
+	return ret ? op_error(name, ret) : EXIT_SUCCESS;
+}
+
+#define LS_MAX_COLS	16
+
+/* One line of /proc/mqueue-lab: as read, and split into fields. */
+struct ls_row {
+	char *raw;
+	char *buf;		/* a copy of raw that field[] points into */
+	char *field[LS_MAX_COLS];
+	int nf;			/* fields; LS_MAX_COLS + 1 when too many */
+};
+
+/* Read and split the lines of @f.  @return 0 or -errno. */
+static int ls_read(FILE *f, struct ls_row **rows, size_t *nrows)
+{
+	size_t cap = 0, n = 0;
+	char *line = NULL;
+	size_t len = 0;
+
+	*rows = NULL;
+	while (getline(&line, &len, f) >= 0) {
+		struct ls_row *r;
+		char *save, *tok;
+
+		if (n == cap) {
+			r = realloc(*rows, (cap = cap * 2 + 16) * sizeof(*r));
+			if (!r)
+				goto out_nomem;
+			*rows = r;
+		}
+		r = &(*rows)[n];
+		r->raw = strdup(line);
+		r->buf = strdup(line);
+		if (!r->raw || !r->buf) {
+			free(r->raw);
+			free(r->buf);
+			goto out_nomem;
+		}
+		n++;
+		r->nf = 0;
+		for (tok = strtok_r(r->buf, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save)) {
+			if (r->nf == LS_MAX_COLS) {
+				r->nf++;
+				break;
+			}
+			r->field[r->nf++] = tok;
+		}
+	}
+	free(line);
+	*nrows = n;
+	return ferror(f) ? -EIO : 0;
+out_nomem:
+	free(line);
+	*nrows = n;
+	return -ENOMEM;
+}
+
+/*
+ * ls: the table of /proc/mqueue-lab (a header line, then one line per
+ * queue) with its columns aligned: the first column, the name, to the
+ * left and the counters to the right.  A line whose fields do not match
+ * the header's is printed as it is.
+ */
+static int cmd_ls(int argc, char **argv)
+{
+	size_t width[LS_MAX_COLS] = { 0 };
+	struct ls_row *rows;
+	size_t nrows, i;
+	int c, ret, ncols;
+	FILE *f;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	ret = check_args(argc, argv, 0, 0);
+	if (ret)
+		return ret;
+	f = fopen(MQLAB_PROC_PATH, "r");
+	if (!f && errno == ENOENT)
+		return module_file_error(MQLAB_PROC_PATH, errno);
+	if (!f)
+		return op_error(MQLAB_PROC_PATH, -errno);
+	ret = ls_read(f, &rows, &nrows);
+	fclose(f);
+	if (ret)
+		ret = op_error(MQLAB_PROC_PATH, ret);
+
+	/* Align only when the header has a sane number of columns. */
+	ncols = nrows && rows[0].nf <= LS_MAX_COLS ? rows[0].nf : 0;
+	for (i = 0; i < nrows; i++)
+		for (c = 0; rows[i].nf == ncols && c < ncols; c++)
+			if (strlen(rows[i].field[c]) > width[c])
+				width[c] = strlen(rows[i].field[c]);
+	for (i = 0; i < nrows; i++) {
+		struct ls_row *r = &rows[i];
+
+		if (!ret && (!ncols || r->nf != ncols)) {
+			fputs(r->raw, stdout);
+		} else if (!ret) {
+			printf("%-*s", (int)width[0], r->field[0]);
+			for (c = 1; c < ncols; c++)
+				printf("  %*s", (int)width[c], r->field[c]);
+			putchar('\n');
+		}
+		free(r->raw);
+		free(r->buf);
+	}
+	free(rows);
+	return ret;
+}
+
+/* ---- command table, help, main ---- */
+
+static const struct option create_opts[] = {
+	{ "maxmsg", required_argument, NULL, OPT_MAXMSG },
+	{ "msgsize", required_argument, NULL, OPT_MSGSIZE },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	OPT_HELP_ENTRY, OPT_END
+};
+
+static const struct option send_opts[] = {
+	{ "prio", required_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+	OPT_HELP_ENTRY, OPT_END
+};
+
+static const struct option recv_opts[] = {
+	{ "count", required_argument, NULL, 'n' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+	OPT_HELP_ENTRY, OPT_END
+};
+
+static const struct option help_only_opts[] = { OPT_HELP_ENTRY, OPT_END };
+
+static const struct command commands[] = {
+	{
+		"create", cmd_create, "NAME [--maxmsg N] [--msgsize N] [--mode M]",
+		"Create a new queue (it must not exist yet).",
+		"  --maxmsg N    capacity in messages (default: module default)\n"
+		"  --msgsize N   largest message in bytes (default: module default)\n"
+		"  --mode M      octal permission bits, umask applies (default 0644)\n",
+		":h", create_opts,
+	}, {
+		"send", cmd_send, "NAME [-p PRIO] [--nonblock] [--timeout SEC] [MESSAGE]",
+		"Send MESSAGE, or all of stdin (at most msgsize bytes), as one message.",
+		"  -p, --prio PRIO  priority 0..%u, higher is received first (default 0)\n"
+		"  --nonblock       fail with EAGAIN instead of waiting on a full queue\n"
+		"  --timeout SEC    wait at most SEC seconds (decimals allowed), then ETIMEDOUT\n",
+		":hp:", send_opts,
+	}, {
+		"recv", cmd_recv, "NAME [-n COUNT] [--nonblock] [--timeout SEC]",
+		"Receive COUNT messages (default 1), highest priority first.",
+		"  -n, --count COUNT  receive COUNT messages (default 1)\n"
+		"  --nonblock         fail with EAGAIN instead of waiting on an empty queue\n"
+		"  --timeout SEC      wait at most SEC seconds (decimals allowed) for each\n"
+		"                     message, then fail with ETIMEDOUT\n"
+		"Each message prints as two lines: 'prio=P pid=PID uid=UID len=L', then\n"
+		"the payload with \\\\, \\n, \\t, \\r and \\xHH escapes.\n",
+		":hn:", recv_opts,
+	}, {
+		"watch", cmd_watch, "NAME",
+		"Print messages as they arrive (as recv does) until SIGINT or SIGTERM.",
+		"", ":h", help_only_opts,
+	}, {
+		"stat", cmd_stat, "NAME",
+		"Show a queue's attributes and counters.",
+		"", ":h", help_only_opts,
+	}, {
+		"ls", cmd_ls, "",
+		"List all queues with their counters (from " MQLAB_PROC_PATH ").",
+		"", ":h", help_only_opts,
+	}, {
+		"rm", cmd_rm, "NAME",
+		"Remove a queue's name; it lives on until its last user closes it.",
+		"", ":h", help_only_opts,
+	},
+};
+
+#define NCOMMANDS	ARRAY_SIZE(commands)
+
+static void main_help(void)
+{
+	size_t i;
+
+	printf("Usage: mqctl COMMAND [ARGS]   (mqctl COMMAND --help for details)\n"
+	       "       mqctl --help | --version\n\n"
+	       "Manage the message queues of " MQLAB_DEVICE_PATH ".\n\n"
+	       "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %s%s%s\n        %s\n", commands[i].name,
+		       *commands[i].args ? " " : "", commands[i].args,
+		       commands[i].summary);
+	printf("\nNAME is a queue name; a leading '/' is ignored.\n"
+	       "Exit status: 0 success, 1 operation failed, 2 usage error.\n");
+}
+
+static int print_version(void)
+{
+	unsigned int major, minor;
+	uint64_t features;
+	int err;
+
+	printf("mqctl %s\n", MQCTL_VERSION);
+	err = mqdev_version(&major, &minor, &features);
+	if (err) {
+		printf("device interface: unavailable (%s: %s)\n",
+		       MQLAB_DEVICE_PATH, mqdev_strerror(err));
+		return EXIT_SUCCESS;
+	}
+	printf("device interface: %u.%u, features:%s%s\n", major, minor,
+	       features & MQLAB_FEAT_NOTIFY ? " notify" : "",
+	       features & MQLAB_FEAT_TIMEOUT ? " timeout" : "");
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "version", no_argument, NULL, OPT_VERSION },
+		OPT_HELP_ENTRY, OPT_END
+	};
+	size_t i;
+	int c, ret;
+
+	opterr = 0;
+	/* '+': stop at the command; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			main_help();
+			return EXIT_SUCCESS;
+		case OPT_VERSION:
+			return print_version();
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return usage_error("missing command");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			break;
+	if (i == NCOMMANDS)
+		return usage_error("unknown command '%s'", argv[optind]);
+	cur_cmd = &commands[i];
+	cmd_name = cur_cmd->name;
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: start afresh on the command's arguments */
+	ret = cur_cmd->run(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mqctl: %s: write error on stdout\n", cmd_name);
+		return EXIT_FAILURE;
+	}
+	return ret;
+}
