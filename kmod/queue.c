@@ -241,7 +241,8 @@ out_free_new:
 /*
  * MQLAB_IOC_UNLINK: remove the name now; the queue lives on while fds
  * are bound to it.  Only the owner or CAP_FOWNER may do it, the rule of
- * a sticky directory such as the mqueue file system's root.
+ * a sticky directory such as the mqueue file system's root; others get
+ * EACCES, as mq_unlink() gives them.
  */
 int mqlab_unlink(const char *name, u32 name_len)
 {
@@ -255,7 +256,7 @@ int mqlab_unlink(const char *name, u32 name_len)
 		goto out_unlock;
 	}
 	if (!uid_eq(current_fsuid(), q->uid) && !capable(CAP_FOWNER)) {
-		ret = -EPERM;
+		ret = -EACCES;
 		goto out_unlock_put;
 	}
 	hash_del(&q->hnode);

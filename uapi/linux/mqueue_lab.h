@@ -66,8 +66,9 @@
  *	receivers are not disturbed.  A later CREATE of the same name makes a
  *	new, empty queue.  Who may unlink: the queue's owner (fsuid equal to
  *	the owner uid) or a task with CAP_FOWNER, the rule of a sticky
- *	directory such as the kernel's own mqueue file system.
- *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL,
+ *	directory such as the kernel's own mqueue file system, with the
+ *	errno that mq_unlink() gives everyone else.
+ *	Errors: ENOENT (no such name), EACCES (not the owner), EINVAL,
  *	ENAMETOOLONG (as for BIND).
  *
  * MQLAB_IOC_SEND  (in: struct mqlab_send)

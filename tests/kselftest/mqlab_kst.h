@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the /dev/mqueue-lab kselftests.
+ *
+ * Every helper that talks to the device returns 0 (or a count or an fd)
+ * on success and -errno on failure, so that a test can say
+ * ASSERT_EQ(-EINVAL, mqk_send(...)) and get both values in the log.
+ *
+ * Helpers that take a struct __test_metadata *_metadata may ASSERT_*()
+ * and must only be called from the test process itself.  Code that runs
+ * in a forked child must not use ASSERT_*() or EXPECT_*() (a failure
+ * would run the fixture teardown in the child); it uses CHILD_CHECK(),
+ * which ends the child with a non-zero status that the parent asserts.
+ */
+#ifndef MQLAB_KST_H
+#define MQLAB_KST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/mqueue_lab.h>
+
+#include "kselftest_harness.h"
+
+#define MQK_PARAM_DIR	"/sys/module/mqueue_lab/parameters/"
+
+/* Uid and gid of the unprivileged user the permission tests switch to. */
+#define MQK_NOBODY	65534
+
+/*
+ * How long to wait for another task to reach a state (blocked in the
+ * device, exited).  Generous, because the guest runs under TCG; a
+ * healthy run never waits this long.
+ */
+#define MQK_WAIT_MS	10000
+/* How long a task that must stay blocked is given to (wrongly) wake. */
+#define MQK_GRACE_MS	200
+
+#define MQK_MAX_NAMES	16
+#define MQK_MAX_KIDS	8
+#define MQK_NAME_SIZE	(MQLAB_NAME_MAX + 1)
+
+/* Per-test state: what the teardown must undo. */
+struct mqk {
+	char names[MQK_MAX_NAMES][MQK_NAME_SIZE];
+	int nnames;
+	pid_t kids[MQK_MAX_KIDS];
+	int nkids;
+	/* queues "<bulk_prefix><i>" for i < bulk_count (ENOSPC tests) */
+	char bulk_prefix[128];
+	unsigned long bulk_count;
+	/* an address that faults: one PROT_NONE page */
+	void *badptr;
+};
+
+/*
+ * End a forked child with status 1 when @cond is false, saying where.
+ * For use in forked children only.
+ */
+#define CHILD_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "# child %d: %s:%d: check failed: %s"	\
+			" (errno %d: %s)\n", (int)getpid(), __FILE__,	\
+			__LINE__, #cond, errno, strerror(errno));	\
+		_exit(1);						\
+	}								\
+} while (0)
+
+static inline __u64 mqk_ptr(const void *p)
+{
+	return (__u64)(uintptr_t)p;
+}
+
+static inline int mqk_ret(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static inline int mqk_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return mqk_ret(ioctl(fd, cmd, arg));
+}
+
+static inline int mqk_open(int flags)
+{
+	return mqk_ret(open(MQLAB_DEVICE_PATH, flags | O_CLOEXEC));
+}
+
+static inline int mqk_bind_len(int fd, const void *name, __u32 len,
+			       __u32 flags, __u32 mode, __u64 maxmsg,
+			       __u64 msgsize)
+{
+	struct mqlab_bind b = {
+		.name = mqk_ptr(name),
+		.name_len = len,
+		.flags = flags,
+		.mode = mode,
+		.maxmsg = maxmsg,
+		.msgsize = msgsize,
+	};
+
+	return mqk_ioctl(fd, MQLAB_IOC_BIND, &b);
+}
+
+static inline int mqk_bind(int fd, const char *name, __u32 flags, __u32 mode,
+			   __u64 maxmsg, __u64 msgsize)
+{
+	return mqk_bind_len(fd, name, strlen(name), flags, mode, maxmsg,
+			    msgsize);
+}
+
+/* Open the device with @oflags and bind it to the existing queue @name. */
+static inline int mqk_open_bind(const char *name, int oflags)
+{
+	int fd = mqk_open(oflags);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = mqk_bind(fd, name, 0, 0, 0, 0);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static inline int mqk_unlink_len(int fd, const void *name, __u32 len,
+				 __u32 flags)
+{
+	struct mqlab_unlink u = {
+		.name = mqk_ptr(name),
+		.name_len = len,
+		.flags = flags,
+	};
+
+	return mqk_ioctl(fd, MQLAB_IOC_UNLINK, &u);
+}
+
+/* Unlink @name through a fresh unbound fd. */
+static inline int mqk_unlink(const char *name)
+{
+	int fd = mqk_open(O_RDWR);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = mqk_unlink_len(fd, name, strlen(name), 0);
+	close(fd);
+	return ret;
+}
+
+static inline int mqk_send(int fd, const void *buf, __u32 len, __u32 prio,
+			   __u32 flags, const struct mqlab_timespec *timeout)
+{
+	struct mqlab_send s = {
+		.buf = mqk_ptr(buf),
+		.len = len,
+		.prio = prio,
+		.flags = flags,
+	};
+
+	if (timeout)
+		s.timeout = *timeout;
+	return mqk_ioctl(fd, MQLAB_IOC_SEND, &s);
+}
+
+/* Send a NUL-terminated string (without its NUL). */
+static inline int mqk_sends(int fd, const char *str, __u32 prio)
+{
+	return mqk_send(fd, str, strlen(str), prio, 0, NULL);
+}
+
+/*
+ * Receive into @buf (@len bytes).  @out (may be NULL) gets the whole
+ * struct back: out->len is the message length, or the size needed on
+ * EMSGSIZE.  The output fields are pre-set to garbage so that a kernel
+ * that does not fill them in is caught.
+ */
+static inline int mqk_recv(int fd, void *buf, __u32 len, __u32 flags,
+			   const struct mqlab_timespec *timeout,
+			   struct mqlab_recv *out)
+{
+	struct mqlab_recv r = {
+		.buf = mqk_ptr(buf),
+		.len = len,
+		.flags = flags,
+		.prio = 0xdeadbeef,
+		.pid = 0xdeadbeef,
+		.uid = 0xdeadbeef,
+		.timestamp_ns = 0xdeadbeefdeadbeefULL,
+	};
+	int ret;
+
+	if (timeout)
+		r.timeout = *timeout;
+	ret = mqk_ioctl(fd, MQLAB_IOC_RECV, &r);
+	if (out)
+		*out = r;
+	return ret;
+}
+
+static inline int mqk_getattr(int fd, struct mqlab_attr *attr)
+{
+	memset(attr, 0xa5, sizeof(*attr));
+	return mqk_ioctl(fd, MQLAB_IOC_GETATTR, attr);
+}
+
+static inline int mqk_setattr(int fd, __u32 fd_flags)
+{
+	struct mqlab_setattr sa = { .fd_flags = fd_flags };
+
+	return mqk_ioctl(fd, MQLAB_IOC_SETATTR, &sa);
+}
+
+static inline int mqk_notify(int fd, __u32 action, __u32 signo, __u64 value)
+{
+	struct mqlab_notify n = {
+		.action = action,
+		.signo = signo,
+		.value = value,
+	};
+
+	return mqk_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
+}
+
+static inline __u64 mqk_now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline struct mqlab_timespec mqk_ts(__u64 ns)
+{
+	struct mqlab_timespec ts = {
+		.tv_sec = ns / 1000000000ULL,
+		.tv_nsec = ns % 1000000000ULL,
+	};
+
+	return ts;
+}
+
+static inline void mqk_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Read an unsigned module parameter from sysfs. */
+static inline __u64 mqk_param(struct __test_metadata *_metadata,
+			      const char *param)
+{
+	char path[256], buf[64], *end = buf;
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), MQK_PARAM_DIR "%s", param);
+	f = fopen(path, "re");
+	ASSERT_NE(NULL, f) TH_LOG("cannot open %s: %s", path, strerror(errno));
+	if (fgets(buf, sizeof(buf), f)) {
+		errno = 0;
+		v = strtoull(buf, &end, 10);
+	}
+	fclose(f);
+	ASSERT_TRUE(end != buf && (*end == '\n' || !*end) && !errno)
+		TH_LOG("cannot parse %s", path);
+	return v;
+}
+
+/*
+ * A queue name unique to this test process: kst-<pid>-<test>-<tag>.
+ * It is remembered and unlinked by mqk_teardown().
+ */
+static inline const char *mqk_name(struct __test_metadata *_metadata,
+				   struct mqk *k, const char *tag)
+{
+	char *name;
+
+	ASSERT_LT(k->nnames, MQK_MAX_NAMES);
+	name = k->names[k->nnames++];
+	snprintf(name, MQK_NAME_SIZE, "kst-%d-%s-%s", (int)getpid(),
+		 _metadata->name, tag);
+	return name;
+}
+
+/*
+ * Create the queue @name (CREATE|EXCL, mode @mode) and return an fd
+ * opened with @oflags and bound to it.
+ */
+static inline int mqk_create(struct __test_metadata *_metadata,
+			     const char *name, int oflags, __u32 mode,
+			     __u64 maxmsg, __u64 msgsize)
+{
+	int fd, ret;
+
+	fd = mqk_open(oflags);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", MQLAB_DEVICE_PATH,
+				strerror(-fd));
+	ret = mqk_bind(fd, name, MQLAB_BIND_CREATE | MQLAB_BIND_EXCL, mode,
+		       maxmsg, msgsize);
+	ASSERT_EQ(0, ret) TH_LOG("create %s: %s", name, strerror(-ret));
+	return fd;
+}
+
+static inline struct mqlab_attr mqk_attr(struct __test_metadata *_metadata,
+					 int fd)
+{
+	struct mqlab_attr a;
+	int ret = mqk_getattr(fd, &a);
+
+	ASSERT_EQ(0, ret) TH_LOG("GETATTR: %s", strerror(-ret));
+	return a;
+}
+
+/*
+ * Poll the queue behind @fd until its waiting_senders (@senders) or
+ * waiting_receivers count equals @want.  Returns 0, or -ETIMEDOUT with
+ * the last value seen in *@last.
+ */
+static inline int mqk_wait_waiters(int fd, bool senders, __u32 want,
+				   __u32 *last)
+{
+	struct mqlab_attr a;
+	int ms;
+
+	for (ms = 0; ms < MQK_WAIT_MS; ms += 5) {
+		if (mqk_getattr(fd, &a) < 0)
+			return -errno;
+		*last = senders ? a.waiting_senders : a.waiting_receivers;
+		if (*last == want)
+			return 0;
+		mqk_sleep_ms(5);
+	}
+	return -ETIMEDOUT;
+}
+
+#define ASSERT_WAITERS(fd, senders, want) do {				\
+	bool __senders = (senders);					\
+	__u32 __want = (want), __last = 0;				\
+	int __ret = mqk_wait_waiters(fd, __senders, __want, &__last);	\
+									\
+	ASSERT_EQ(0, __ret) TH_LOG("waiting_%s stayed %u, want %u",	\
+				   __senders ? "senders" : "receivers",	\
+				   __last, __want);			\
+} while (0)
+
+/* fork(), remembering the child so that the teardown can kill it. */
+static inline pid_t mqk_fork(struct __test_metadata *_metadata, struct mqk *k)
+{
+	pid_t pid;
+
+	ASSERT_LT(k->nkids, MQK_MAX_KIDS);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
+	if (pid > 0)
+		k->kids[k->nkids++] = pid;
+	return pid;
+}
+
+static inline void mqk_forget(struct mqk *k, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < k->nkids; i++) {
+		if (k->kids[i] == pid) {
+			k->kids[i] = k->kids[--k->nkids];
+			return;
+		}
+	}
+}
+
+static inline int mqk_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/*
+ * Wait up to @ms for the child @pid (or any remembered child when @pid
+ * is -1) to exit.  Returns its exit status (128 + signal when killed)
+ * and its pid in *@who, or -ETIMEDOUT.
+ */
+static inline int mqk_reap_timed(struct mqk *k, pid_t pid, int ms,
+				 pid_t *who)
+{
+	int status, waited;
+	pid_t got;
+
+	for (waited = 0; ; waited += 2) {
+		got = waitpid(pid, &status, WNOHANG);
+		if (got > 0)
+			break;
+		if (got < 0)
+			return -errno;
+		if (waited >= ms)
+			return -ETIMEDOUT;
+		mqk_sleep_ms(2);
+	}
+	mqk_forget(k, got);
+	if (who)
+		*who = got;
+	return mqk_status(status);
+}
+
+static inline int mqk_reap(struct mqk *k, pid_t pid)
+{
+	return mqk_reap_timed(k, pid, MQK_WAIT_MS, NULL);
+}
+
+/* In a child: become uid/gid MQK_NOBODY (@gid for the group). */
+static inline int mqk_become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) < 0)
+		return -errno;
+	if (setresgid(gid, gid, gid) < 0)
+		return -errno;
+	if (setresuid(uid, uid, uid) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Find the /proc/mqueue-lab line of the queue @name: a line with a
+ * whitespace-separated field equal to @name.  Copies the header (the
+ * first line) to @hdr and the queue's line to @line.  Returns 1 when
+ * found, 0 when not, -errno when the file cannot be read.
+ */
+static inline int mqk_proc_line(const char *name, char *hdr, size_t hdrsz,
+				char *line, size_t linesz)
+{
+	char buf[1024], tmp[1024], *tok, *save;
+	int lineno = 0, found = 0;
+	FILE *f;
+
+	f = fopen(MQLAB_PROC_PATH, "re");
+	if (!f)
+		return -errno;
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		if (lineno++ == 0) {
+			snprintf(hdr, hdrsz, "%s", buf);
+			continue;
+		}
+		snprintf(tmp, sizeof(tmp), "%s", buf);
+		for (tok = strtok_r(tmp, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save)) {
+			if (!strcmp(tok, name)) {
+				snprintf(line, linesz, "%s", buf);
+				found = 1;
+				break;
+			}
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Number of queue lines in /proc/mqueue-lab (lines after the header). */
+static inline int mqk_proc_count(void)
+{
+	char buf[1024];
+	int n = -1;
+	FILE *f;
+
+	f = fopen(MQLAB_PROC_PATH, "re");
+	if (!f)
+		return -errno;
+	while (fgets(buf, sizeof(buf), f))
+		if (strchr(buf, '\n'))
+			n++;
+	fclose(f);
+	return n < 0 ? 0 : n;
+}
+
+/* Does the whitespace-separated @line contain the field @field? */
+static inline bool mqk_has_field(const char *line, const char *field)
+{
+	char tmp[1024], *tok, *save;
+
+	snprintf(tmp, sizeof(tmp), "%s", line);
+	for (tok = strtok_r(tmp, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		if (!strcmp(tok, field))
+			return true;
+	return false;
+}
+
+/*
+ * Fixture setup shared by every test: skip when the device is missing,
+ * make the mode bits of created queues exact (umask 0), map a faulting
+ * page for the EFAULT cases.
+ *
+ * The SKIP() statement jumps back into the harness: with the 6.1
+ * harness a plain "return" from FIXTURE_SETUP() would still run the
+ * test body.
+ */
+static inline void mqk_setup(struct __test_metadata *_metadata, struct mqk *k)
+{
+	int fd;
+
+	memset(k, 0, sizeof(*k));
+	fd = mqk_open(O_RDWR);
+	if (fd == -ENOENT)
+		SKIP(longjmp(_metadata->env, 1),
+		     "%s missing (module mqueue_lab not loaded)",
+		     MQLAB_DEVICE_PATH);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", MQLAB_DEVICE_PATH,
+				strerror(-fd));
+	close(fd);
+	umask(0);
+	k->badptr = mmap(NULL, getpagesize(), PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, k->badptr);
+}
+
+/* Kill and reap leftover children, unlink every queue the test named. */
+static inline void mqk_teardown(struct mqk *k)
+{
+	char name[MQK_NAME_SIZE];
+	unsigned long i;
+	int j;
+
+	for (j = 0; j < k->nkids; j++)
+		kill(k->kids[j], SIGKILL);
+	for (j = 0; j < k->nkids; j++)
+		waitpid(k->kids[j], NULL, 0);
+	k->nkids = 0;
+	for (j = 0; j < k->nnames; j++)
+		mqk_unlink(k->names[j]);
+	for (i = 0; i < k->bulk_count; i++) {
+		snprintf(name, sizeof(name), "%s%lu", k->bulk_prefix, i);
+		mqk_unlink(name);
+	}
+	if (k->badptr && k->badptr != MAP_FAILED)
+		munmap(k->badptr, getpagesize());
+}
+
+/*
+ * The names of queues left by these tests (names starting "kst-") in
+ * /proc/mqueue-lab, space-separated in @out.  Returns how many.
+ */
+static inline int mqk_proc_leftovers(char *out, size_t size)
+{
+	char buf[1024], *tok, *save;
+	int lineno = 0, n = 0;
+	size_t used = 0;
+	FILE *f;
+
+	out[0] = '\0';
+	f = fopen(MQLAB_PROC_PATH, "re");
+	if (!f)
+		return -errno;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (lineno++ == 0)
+			continue;
+		tok = strtok_r(buf, " \t\n", &save);
+		if (!tok || strncmp(tok, "kst-", 4))
+			continue;
+		n++;
+		if (used + strlen(tok) + 2 < size)
+			used += snprintf(out + used, size - used, "%s ", tok);
+	}
+	fclose(f);
+	return n;
+}
+
+#endif /* MQLAB_KST_H */
