@@ -24,7 +24,7 @@ if [ ! -c /dev/mqueue-lab ]; then
 	echo "ok 1 mqueue-lab story # SKIP /dev/mqueue-lab is missing"
 	exit 0
 fi
-echo "1..8"
+echo "1..9"
 
 mq-demo "$q" "$text" "$prio" > "$out" 2>&1
 rc=$?
@@ -34,6 +34,10 @@ check "mq-demo exits with status 0 (status $rc)" [ "$rc" = 0 ]
 # A prints:  A (pid PID): sending "TEXT" with priority PRIO to queue Q
 apid=$(sed -n 's/^A (pid \([0-9][0-9]*\)): sending .*/\1/p' "$out")
 check "A reported its pid ($apid)" [ -n "$apid" ]
+# The order of the story: A had B asleep before it sent.
+check "B was asleep when A sent" \
+	[ -n "$(sed -n '/^A: waiting until a receiver/,/^A (pid [0-9]*): sending/p' "$out" |
+		grep -F 'B (pid')" ]
 # B prints:  B: got "TEXT" (LEN bytes, priority PRIO) from pid PID uid UID
 got=$(grep '^B: got ' "$out")
 check "B printed A's text" \

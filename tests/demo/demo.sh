@@ -5,10 +5,10 @@
 #   usage: mq-demo [QUEUE [TEXT [PRIO]]]
 #          defaults: queue xyz, text "hello from A", priority 5
 #
-# Process B (mq-receiver) opens the queue and blocks in receive on it,
-# empty.  Process A (mq-sender) sends one message and exits.  The kernel
-# hands the message to B, which wakes up, prints it with A's pid and uid,
-# and exits.  The queue outlives both: /proc/mqueue-lab still lists it
+# Process A (mq-sender) creates the queue.  Process B (mq-receiver) opens
+# it and blocks in receive on it, empty.  A sends one message and exits.
+# The kernel hands the message to B, which wakes up, prints it with A's
+# pid and uid, and exits.  The queue outlives both: /proc/mqueue-lab still lists it
 # until `mqctl rm` removes it.  Exit status 0 when every step worked.
 q=${1:-xyz}
 text=${2:-hello from A}
@@ -31,27 +31,29 @@ if mqctl stat "$q" > /dev/null 2>&1; then
 	mqctl rm "$q" || fail "cannot remove the old queue $q"
 fi
 
-say "B opens queue $q for reading (O_CREAT: B is first, so B creates it)"
-say "B asks for a message; the queue is empty, so B blocks"
-mq-receiver "$q" &
-b=$!
+say "A creates queue $q in the kernel and will send once a receiver sleeps on it"
+mq-sender -w "$text" "$prio" "$q" &
+a=$!
 
-# Poll (at most ~20 s) until the kernel has put B to sleep in receive.
+# Poll (at most ~20 s) until A has created the queue.
 i=0
-while [ "$(waiting_receivers)" != 1 ]; do
+until mqctl stat "$q" > /dev/null 2>&1; do
 	i=$((i + 1))
-	if [ $i -gt 200 ] || ! kill -0 $b 2> /dev/null; then
-		kill $b 2> /dev/null
-		fail "B did not block on queue $q"
+	if [ $i -gt 200 ] || ! kill -0 $a 2> /dev/null; then
+		kill $a 2> /dev/null
+		fail "A did not create queue $q"
 	fi
 	sleep 0.1
 done
-say "B is asleep inside the kernel; mqctl stat $q shows it:"
-mqctl stat "$q" | grep -E '^(curmsgs|waiting_receivers):'
 
-say "A opens queue $q for writing (O_CREAT without O_EXCL: it exists, A just opens it)"
-say "A sends \"$text\" at priority $prio; the kernel hands it straight to the sleeping B and wakes B up"
-mq-sender "$text" "$prio" "$q" || { kill $b; fail "A failed"; }
+say "B opens queue $q for reading and asks for a message; it is empty, so B blocks"
+mq-receiver "$q" &
+b=$!
+
+# A sends as soon as the kernel has put B to sleep; A then exits.
+wait $a || { kill $b 2> /dev/null; fail "A failed"; }
+say "A saw B asleep (waiting_receivers 1) and sent \"$text\" at priority $prio;"
+say "the kernel handed it straight to B and woke B up"
 
 # Wait for B to print and exit, but not forever (at most ~20 s).
 i=0

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	 * Step 1: open the queue for receiving.  O_CREAT makes it when it
 	 * does not exist yet (mode 0644: everybody may read, its owner may
 	 * write); no options (NULL) means the module's default size.
-	 * Whoever of A and B comes first creates the queue.
+	 * Whoever of A and B comes first creates the queue (in the demo, A).
 	 */
 	err = mqdev_open(name, O_RDONLY | O_CREAT, 0644, NULL, &q);
 	if (err < 0) {
