@@ -7,7 +7,8 @@
 #   - count its TAP/KTAP lines: "ok N", "not ok N", "ok N ... # SKIP",
 #   - fail it when it exits non-zero without a "not ok" line, when it times
 #     out, or when dmesg after its marker holds a kernel error report.
-# The module is loaded and unloaded twice first, and unloaded last.
+# The module is loaded and unloaded twice first, and unloaded last, after
+# a check that it cannot be unloaded while an fd is open.
 # The last line is "MQLAB-RESULT: P passed, F failed, S skipped".
 filter=${1:-*}
 KO=/opt/mqlab/mqueue_lab.ko
@@ -86,11 +87,24 @@ for t in /opt/mqlab/tests/*; do
 done
 rm -f /tmp/out.$$
 
-# Unload: refused while an fd is open (.owner), fine now; frees everything.
-mark "unload"
-if rmmod mqueue_lab && [ ! -e "$DEV" ]; then
-	check_dmesg "mqlab-marker: unload" "final rmmod" && ok "final rmmod"
+# .owner = THIS_MODULE: rmmod is refused while any fd is open.
+exec 3< "$DEV"
+if rmmod mqueue_lab 2> /dev/null; then
+	notok "rmmod is refused while an fd is open"
+	insmod "$KO"
 else
-	notok "final rmmod"
+	ok "rmmod is refused while an fd is open"
+fi
+exec 3<&-
+
+# Unload with a named queue left that still holds messages: rmmod frees
+# the queue and its messages (a debug kernel's kmemleak would see a leak).
+mark "unload"
+if mqctl create mqlab-leftover > /dev/null && mqctl send mqlab-leftover a &&
+	mqctl send mqlab-leftover -p 9 b && rmmod mqueue_lab && [ ! -e "$DEV" ]; then
+	check_dmesg "mqlab-marker: unload" "final rmmod" &&
+		ok "final rmmod frees a queue that still holds messages"
+else
+	notok "final rmmod frees a queue that still holds messages"
 fi
 echo "MQLAB-RESULT: $pass passed, $fail failed, $skip skipped"
