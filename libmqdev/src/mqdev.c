@@ -70,20 +70,29 @@ MQDEV_API int mqdev_fd(const struct mqdev *q)
 	return q->fd;
 }
 
+/* Decode the options of a send or receive into the device's terms. */
+static int io_opts_in(const struct mqdev_io_opts *opts, uint32_t *ioflags,
+		      struct mqlab_timespec *ts)
+{
+	struct mqdev_io_opts o;
+	int err;
+
+	err = mqcore_opts_in(&o, sizeof(o), MQDEV_IO_OPTS_SZ_V1, opts);
+	if (err)
+		return err;
+	return mqcore_io_xlate(o.flags, o.timeout, ioflags, ts);
+}
+
 MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 			 unsigned int prio, const struct mqdev_io_opts *opts)
 {
-	struct mqdev_io_opts o;
 	struct mqlab_timespec ts;
 	uint32_t ioflags;
 	int err;
 
 	if (!q || (!buf && len))
 		return -EINVAL;
-	err = mqcore_opts_in(&o, sizeof(o), MQDEV_IO_OPTS_SZ_V1, opts);
-	if (err)
-		return err;
-	err = mqcore_io_xlate(o.flags, o.timeout, &ioflags, &ts);
+	err = io_opts_in(opts, &ioflags, &ts);
 	if (err)
 		return err;
 	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
@@ -94,7 +103,6 @@ MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 				const struct mqdev_io_opts *opts)
 {
 	struct mqdev_msginfo mi;
-	struct mqdev_io_opts o;
 	struct mqlab_timespec ts;
 	struct mqlab_recv r;
 	uint32_t ioflags;
@@ -105,10 +113,7 @@ MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 		return -EINVAL;
 	if (info && info->sz < MQDEV_MSGINFO_SZ_V1)
 		return -EINVAL;
-	err = mqcore_opts_in(&o, sizeof(o), MQDEV_IO_OPTS_SZ_V1, opts);
-	if (err)
-		return err;
-	err = mqcore_io_xlate(o.flags, o.timeout, &ioflags, &ts);
+	err = io_opts_in(opts, &ioflags, &ts);
 	if (err)
 		return err;
 	ret = mqcore_recv(q->fd, buf, len, ioflags, &ts, &r);

@@ -328,6 +328,40 @@ static int check_args(int argc, char **argv, int min, int max)
 /* Map next_option()'s 'h' and '?' to an exit status (0 or 2). */
 #define OPTION_DONE(c)	((c) == 'h' ? EXIT_SUCCESS : EXIT_USAGE)
 
+/*
+ * The options that send and recv share: --timeout and --nonblock.
+ * @return 0 when @c was one of them, EXIT_USAGE for a bad value, -1 when
+ * @c is another option.
+ */
+static int io_option(int c, struct mqdev_io_opts *io, struct timespec *timeout)
+{
+	switch (c) {
+	case OPT_TIMEOUT:
+		if (parse_seconds(optarg, timeout))
+			return usage_error("bad number of seconds for --timeout: '%s'",
+					   optarg);
+		io->timeout = timeout;
+		return 0;
+	case OPT_NONBLOCK:
+		io->flags |= MQDEV_IO_NONBLOCK;
+		return 0;
+	}
+	return -1;
+}
+
+/* A buffer for the largest message of @q.  @return 0 or 1. */
+static int alloc_msgbuf(struct mqdev *q, const char *name, void **buf,
+			size_t *size)
+{
+	struct mqdev_attr attr;
+
+	if (get_attr(q, name, &attr))
+		return EXIT_FAILURE;
+	*size = attr.msgsize;
+	*buf = malloc(*size ? *size : 1);
+	return *buf ? 0 : op_error(name, -ENOMEM);
+}
+
 /* ---- the commands ---- */
 
 static int cmd_create(int argc, char **argv)
@@ -404,11 +438,11 @@ static int cmd_send(int argc, char **argv)
 {
 	struct mqdev_io_opts io = { .sz = sizeof(io) };
 	unsigned long prio = 0;
-	struct mqdev_attr attr;
 	struct timespec timeout;
 	const char *name, *msg;
 	struct mqdev *q;
-	char *buf = NULL;
+	void *buf = NULL;
+	size_t size;
 	ssize_t len;
 	int c, ret;
 
@@ -418,17 +452,12 @@ static int cmd_send(int argc, char **argv)
 			if (parse_ulong(optarg, UINT_MAX, &prio))
 				return usage_error("bad number for -p: '%s'", optarg);
 			break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &timeout))
-				return usage_error("bad number of seconds for --timeout: '%s'",
-						   optarg);
-			io.timeout = &timeout;
-			break;
-		case OPT_NONBLOCK:
-			io.flags |= MQDEV_IO_NONBLOCK;
-			break;
 		default:
-			return OPTION_DONE(c);
+			ret = io_option(c, &io, &timeout);
+			if (ret < 0)
+				return OPTION_DONE(c);
+			if (ret)
+				return ret;
 		}
 	}
 	ret = check_args(argc, argv, 1, 2);
@@ -443,19 +472,14 @@ static int cmd_send(int argc, char **argv)
 		len = strlen(msg);
 	} else {
 		/* One message: all of stdin, at most msgsize bytes. */
-		ret = get_attr(q, name, &attr);
+		ret = alloc_msgbuf(q, name, &buf, &size);
 		if (ret)
 			goto out_close;
-		buf = malloc(attr.msgsize ? attr.msgsize : 1);
-		if (!buf) {
-			ret = op_error(name, -ENOMEM);
-			goto out_close;
-		}
-		len = read_stdin(buf, attr.msgsize);
+		len = read_stdin(buf, size);
 		if (len == -EMSGSIZE) {
 			fprintf(stderr,
-				"mqctl: send %s: more than msgsize (%lu) bytes on stdin: %s (EMSGSIZE)\n",
-				name, attr.msgsize, mqdev_strerror(-EMSGSIZE));
+				"mqctl: send %s: more than msgsize (%zu) bytes on stdin: %s (EMSGSIZE)\n",
+				name, size, mqdev_strerror(-EMSGSIZE));
 			ret = EXIT_FAILURE;
 			goto out_free;
 		}
@@ -472,19 +496,6 @@ out_free:
 out_close:
 	mqdev_close(q);
 	return ret;
-}
-
-/* A buffer for the largest message of @q.  @return 0 or 1. */
-static int alloc_msgbuf(struct mqdev *q, const char *name, void **buf,
-			size_t *size)
-{
-	struct mqdev_attr attr;
-
-	if (get_attr(q, name, &attr))
-		return EXIT_FAILURE;
-	*size = attr.msgsize;
-	*buf = malloc(*size ? *size : 1);
-	return *buf ? 0 : op_error(name, -ENOMEM);
 }
 
 static int cmd_recv(int argc, char **argv)
@@ -505,17 +516,12 @@ static int cmd_recv(int argc, char **argv)
 			if (parse_ulong(optarg, ULONG_MAX, &count) || !count)
 				return usage_error("bad count for -n: '%s'", optarg);
 			break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &timeout))
-				return usage_error("bad number of seconds for --timeout: '%s'",
-						   optarg);
-			io.timeout = &timeout;
-			break;
-		case OPT_NONBLOCK:
-			io.flags |= MQDEV_IO_NONBLOCK;
-			break;
 		default:
-			return OPTION_DONE(c);
+			ret = io_option(c, &io, &timeout);
+			if (ret < 0)
+				return OPTION_DONE(c);
+			if (ret)
+				return ret;
 		}
 	}
 	ret = check_args(argc, argv, 1, 1);
