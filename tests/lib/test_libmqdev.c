@@ -23,6 +23,8 @@
 #include <linux/mqueue_lab.h>
 #include <mqdev.h>
 
+#include "check_main.h"
+
 #define MAXMSG	4
 #define MSGSIZE	64
 #define WAIT_NS	200000000L	/* 200 ms: timeouts under TCG */
@@ -476,16 +478,9 @@ START_TEST(test_opts_size)
 }
 END_TEST
 
-struct test_case {
-	const char *tcase;
-	const TTest *test;
-};
-
-#define NCASES	26
-
-static size_t fill_cases(struct test_case *c)
+int main(void)
 {
-	const struct test_case all[] = {
+	const struct test_case cases[] = {
 		{ "version", test_version },
 		{ "open", test_open_missing },
 		{ "open", test_open_excl },
@@ -510,48 +505,15 @@ static size_t fill_cases(struct test_case *c)
 		{ "poll", test_poll },
 		{ "poll", test_blocking_wakeup },
 	};
-	size_t n = sizeof(all) / sizeof(all[0]);
+	const struct check_suite cs = {
+		.name = "libmqdev",
+		.cases = cases,
+		.ncases = ARRAY_SIZE(cases),
+		.setup = setup,
+		.teardown = teardown,
+		.timeout = 20,	/* blocking cases wait 200 ms; TCG is slow */
+		.device = MQLAB_DEVICE_PATH,
+	};
 
-	memcpy(c, all, sizeof(all));
-	return n;
-}
-
-int main(void)
-{
-	struct test_case cases[NCASES];
-	size_t n = fill_cases(cases), i;
-	const char *cur = NULL;
-	TCase *tc = NULL;
-	SRunner *sr;
-	Suite *s;
-	int failed;
-
-	if (access(MQLAB_DEVICE_PATH, R_OK | W_OK)) {
-		printf("1..%zu\n", n);
-		for (i = 0; i < n; i++)
-			printf("ok %zu - %s:%s # SKIP %s: %s\n", i + 1,
-			       cases[i].tcase, cases[i].test->name,
-			       MQLAB_DEVICE_PATH, strerror(errno));
-		return EXIT_SUCCESS;
-	}
-
-	s = suite_create("libmqdev");
-	for (i = 0; i < n; i++) {
-		if (!cur || strcmp(cur, cases[i].tcase)) {
-			cur = cases[i].tcase;
-			tc = tcase_create(cur);
-			tcase_add_checked_fixture(tc, setup, teardown);
-			/* Blocking cases wait 200 ms; TCG is slow. */
-			tcase_set_timeout(tc, 20);
-			suite_add_tcase(s, tc);
-		}
-		tcase_add_test(tc, cases[i].test);
-	}
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(&cs);
 }

@@ -32,6 +32,8 @@
 
 #include <linux/mqueue_lab.h>
 
+#include "check_main.h"
+
 static char qname[64];		/* "/libmqdev-posix-PID-N" */
 static mqd_t mq;
 
@@ -315,11 +317,6 @@ START_TEST(test_notify_thread)
 }
 END_TEST
 
-struct test_case {
-	const char *tcase;
-	const TTest *test;
-};
-
 int main(void)
 {
 	const struct test_case cases[] = {
@@ -334,41 +331,17 @@ int main(void)
 		{ "notify", test_notify_signal },
 		{ "notify", test_notify_thread },
 	};
-	size_t n = sizeof(cases) / sizeof(cases[0]), i;
-	const char *cur = NULL;
-	TCase *tc = NULL;
-	SRunner *sr;
-	Suite *s;
-	int failed;
-
-#ifdef AGAINST_KERNEL_MQ
-	if (0) {
-#else
-	if (access(MQLAB_DEVICE_PATH, R_OK | W_OK)) {
+	const struct check_suite cs = {
+		.name = "libmqdev-posix",
+		.cases = cases,
+		.ncases = ARRAY_SIZE(cases),
+		.setup = setup,
+		.teardown = teardown,
+		.timeout = 20,
+#ifndef AGAINST_KERNEL_MQ
+		.device = MQLAB_DEVICE_PATH,
 #endif
-		printf("1..%zu\n", n);
-		for (i = 0; i < n; i++)
-			printf("ok %zu - %s:%s # SKIP %s: %s\n", i + 1,
-			       cases[i].tcase, cases[i].test->name,
-			       MQLAB_DEVICE_PATH, strerror(errno));
-		return EXIT_SUCCESS;
-	}
-	s = suite_create("libmqdev-posix");
-	for (i = 0; i < n; i++) {
-		if (!cur || strcmp(cur, cases[i].tcase)) {
-			cur = cases[i].tcase;
-			tc = tcase_create(cur);
-			tcase_add_checked_fixture(tc, setup, teardown);
-			tcase_set_timeout(tc, 20);
-			suite_add_tcase(s, tc);
-		}
-		tcase_add_test(tc, cases[i].test);
-	}
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	};
+
+	return check_main(&cs);
 }

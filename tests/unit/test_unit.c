@@ -18,6 +18,8 @@
 #include "internal.h"
 #include "posix_xlate.h"
 
+#include "check_main.h"
+
 /* A name of @n bytes of 'q'. */
 static char *name_of(size_t n)
 {
@@ -348,24 +350,31 @@ END_TEST
 
 START_TEST(test_attr_posix_ok)
 {
+	static const struct {
+		long maxmsg, msgsize;
+		int ok;
+	} rows[] = {
+		{ 10, 128, 1 },
+		{ 100, 4096, 1 },	/* both at the limit */
+		{ 0, 4096, 0 },
+		{ -1, 4096, 0 },
+		{ 101, 4096, 0 },
+		{ 1, 0, 0 },
+		{ 1, 4097, 0 },
+	};
 	struct mqlab_version v = { .maxmsg_max = 100, .msgsize_max = 4096 };
-	struct mq_attr a = { .mq_maxmsg = 10, .mq_msgsize = 128 };
+	size_t i;
 
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 1);
-	a.mq_maxmsg = 100;
-	a.mq_msgsize = 4096;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 1);
-	a.mq_maxmsg = 0;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 0);
-	a.mq_maxmsg = -1;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 0);
-	a.mq_maxmsg = 101;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 0);
-	a.mq_maxmsg = 1;
-	a.mq_msgsize = 0;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 0);
-	a.mq_msgsize = 4097;
-	ck_assert_int_eq(mqposix_attr_ok(&a, &v), 0);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct mq_attr a = { .mq_maxmsg = rows[i].maxmsg,
+				     .mq_msgsize = rows[i].msgsize };
+		int got = mqposix_attr_ok(&a, &v);
+
+		ck_assert_msg(got == rows[i].ok,
+			      "maxmsg %ld msgsize %ld: %d, want %d",
+			      rows[i].maxmsg, rows[i].msgsize, got,
+			      rows[i].ok);
+	}
 }
 END_TEST
 
@@ -527,12 +536,7 @@ START_TEST(test_strerror)
 }
 END_TEST
 
-struct test_case {
-	const char *tcase;
-	const TTest *test;
-};
-
-static Suite *unit_suite(void)
+int main(void)
 {
 	const struct test_case cases[] = {
 		{ "names", test_name_valid },
@@ -561,32 +565,12 @@ static Suite *unit_suite(void)
 		{ "device", test_missing_device },
 		{ "strerror", test_strerror },
 	};
-	Suite *s = suite_create("libmqdev-unit");
-	TCase *tc = NULL;
-	const char *cur = NULL;
-	size_t i;
+	const struct check_suite cs = {
+		.name = "libmqdev-unit",
+		.cases = cases,
+		.ncases = ARRAY_SIZE(cases),
+		.timeout = 5,
+	};
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (!cur || strcmp(cur, cases[i].tcase)) {
-			cur = cases[i].tcase;
-			tc = tcase_create(cur);
-			tcase_set_timeout(tc, 5);
-			suite_add_tcase(s, tc);
-		}
-		tcase_add_test(tc, cases[i].test);
-	}
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(unit_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_main(&cs);
 }
