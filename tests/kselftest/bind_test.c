@@ -486,6 +486,24 @@ TEST_F(unbound, ebadfd)
 	ASSERT_EQ(-EBADFD, ret);
 }
 
+/*
+ * An fd opened with @oflags: bound to a new queue "q" when @bound,
+ * else unbound.
+ */
+static int test_fd(struct __test_metadata *_metadata, struct mqk *k,
+		   bool bound, int oflags)
+{
+	int fd;
+
+	if (bound)
+		fd = mqk_create(_metadata, mqk_name(_metadata, k, "q"), oflags,
+				0600, 4, 32);
+	else
+		fd = mqk_open(oflags);
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
 /* ------------------------------------------------------------------ */
 /* Unknown commands, and known numbers with a wrong size: ENOTTY        */
 /* ------------------------------------------------------------------ */
@@ -572,13 +590,8 @@ FIXTURE_VARIANT_ADD(enotty, notify_wrong_direction) {
 FIXTURE_SETUP(enotty)
 {
 	mqk_setup(_metadata, &self->k);
-	if (variant->bound)
-		self->fd = mqk_create(_metadata,
-				      mqk_name(_metadata, &self->k, "q"),
-				      O_RDWR | O_NONBLOCK, 0600, 4, 32);
-	else
-		self->fd = mqk_open(O_RDWR | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
+	self->fd = test_fd(_metadata, &self->k, variant->bound,
+			   O_RDWR | O_NONBLOCK);
 }
 
 FIXTURE_TEARDOWN(enotty)
@@ -649,13 +662,8 @@ FIXTURE_VARIANT_ADD(efault, notify) {
 FIXTURE_SETUP(efault)
 {
 	mqk_setup(_metadata, &self->k);
-	if (variant->bound)
-		self->fd = mqk_create(_metadata,
-				      mqk_name(_metadata, &self->k, "q"),
-				      O_RDWR | O_NONBLOCK, 0600, 4, 32);
-	else
-		self->fd = mqk_open(O_RDWR | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
+	self->fd = test_fd(_metadata, &self->k, variant->bound,
+			   O_RDWR | O_NONBLOCK);
 }
 
 FIXTURE_TEARDOWN(efault)
@@ -1104,20 +1112,6 @@ TEST_F(bind, access_mode_decides_direction)
 /* Unlink                                                               */
 /* ------------------------------------------------------------------ */
 
-static void expect_msg(struct __test_metadata *_metadata, int fd,
-		       const char *want)
-{
-	struct mqlab_recv r;
-	char buf[256];
-	int ret;
-
-	ret = mqk_recv(fd, buf, sizeof(buf), MQLAB_IO_NONBLOCK, NULL, &r);
-	ASSERT_EQ(0, ret) TH_LOG("recv (want \"%s\"): %s", want,
-				 strerror(-ret));
-	ASSERT_EQ(strlen(want), r.len);
-	ASSERT_EQ(0, memcmp(buf, want, r.len));
-}
-
 TEST_F(bind, unlink_removes_name_not_queue)
 {
 	const char *name = mqk_name(_metadata, &self->k, "q");
@@ -1131,10 +1125,10 @@ TEST_F(bind, unlink_removes_name_not_queue)
 	ASSERT_EQ(-ENOENT, mqk_open_bind(name, O_RDWR));
 	ASSERT_EQ(-ENOENT, mqk_unlink(name));
 
-	expect_msg(_metadata, fd, "one");
-	expect_msg(_metadata, fd, "two");
+	mqk_expect_msg(_metadata, fd, "one");
+	mqk_expect_msg(_metadata, fd, "two");
 	ASSERT_EQ(0, mqk_sends(fd, "three", 0));
-	expect_msg(_metadata, fd, "three");
+	mqk_expect_msg(_metadata, fd, "three");
 	ASSERT_EQ(-EAGAIN, mqk_recv(fd, buf, sizeof(buf), MQLAB_IO_NONBLOCK,
 				    NULL, NULL));
 	EXPECT_EQ(3, mqk_attr(_metadata, fd).sent);
@@ -1164,10 +1158,10 @@ TEST_F(bind, recreate_after_unlink_is_new_queue)
 	EXPECT_EQ(1, a.curmsgs);
 
 	ASSERT_EQ(0, mqk_sends(new, "new", 0));
-	expect_msg(_metadata, old, "old");
+	mqk_expect_msg(_metadata, old, "old");
 	ASSERT_EQ(-EAGAIN, mqk_recv(old, buf, sizeof(buf), MQLAB_IO_NONBLOCK,
 				    NULL, NULL));
-	expect_msg(_metadata, new, "new");
+	mqk_expect_msg(_metadata, new, "new");
 	close(old);
 	close(new);
 }
@@ -1291,9 +1285,9 @@ TEST_F(bind, unlink_leaves_blocked_sender_alone)
 	mqk_sleep_ms(MQK_GRACE_MS);
 	ASSERT_EQ(-ETIMEDOUT, mqk_reap_timed(&self->k, pid, 0, NULL))
 		TH_LOG("the blocked sender returned after unlink");
-	expect_msg(_metadata, fd, "first");
+	mqk_expect_msg(_metadata, fd, "first");
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	expect_msg(_metadata, fd, "second");
+	mqk_expect_msg(_metadata, fd, "second");
 	close(fd);
 }
 
@@ -1399,12 +1393,7 @@ TEST_F(version, version)
 	struct mqlab_version v;
 	int fd, i;
 
-	if (variant->bound)
-		fd = mqk_create(_metadata, mqk_name(_metadata, &self->k, "q"),
-				O_RDONLY, 0600, 2, 8);
-	else
-		fd = mqk_open(O_RDONLY);
-	ASSERT_LE(0, fd);
+	fd = test_fd(_metadata, &self->k, variant->bound, O_RDONLY);
 	memset(&v, 0xa5, sizeof(v));
 	ASSERT_EQ(0, mqk_ioctl(fd, MQLAB_IOC_VERSION, &v));
 	EXPECT_EQ(MQLAB_VERSION_MAJOR, v.major);

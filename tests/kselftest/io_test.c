@@ -650,15 +650,6 @@ TEST_F(io, getattr_counters)
 	EXPECT_EQ(3, a.curmsgs);
 }
 
-static short poll1(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	if (poll(&p, 1, 0) < 0)
-		return -1;
-	return p.revents;
-}
-
 TEST_F(io, poll_state)
 {
 	int ro, wo;
@@ -671,25 +662,25 @@ TEST_F(io, poll_state)
 	ASSERT_LE(0, wo);
 
 	/* empty: room, nothing to read */
-	EXPECT_EQ(POLLOUT, poll1(self->fd, POLLIN | POLLOUT | POLLPRI));
-	EXPECT_EQ(0, poll1(ro, POLLIN | POLLPRI));
-	EXPECT_EQ(POLLOUT, poll1(wo, POLLOUT));
+	EXPECT_EQ(POLLOUT, mqk_poll1(self->fd, POLLIN | POLLOUT | POLLPRI));
+	EXPECT_EQ(0, mqk_poll1(ro, POLLIN | POLLPRI));
+	EXPECT_EQ(POLLOUT, mqk_poll1(wo, POLLOUT));
 
 	/* one message: both */
 	ASSERT_EQ(0, mqk_sends(self->fd, "m", 0));
-	EXPECT_EQ(POLLIN | POLLOUT, poll1(self->fd, POLLIN | POLLOUT |
-					  POLLPRI));
-	EXPECT_EQ(POLLIN, poll1(ro, POLLIN));
+	EXPECT_EQ(POLLIN | POLLOUT, mqk_poll1(self->fd, POLLIN | POLLOUT |
+					      POLLPRI));
+	EXPECT_EQ(POLLIN, mqk_poll1(ro, POLLIN));
 
 	/* full: nothing to write */
 	for (i = 1; i < 8; i++)
 		ASSERT_EQ(0, mqk_sends(self->fd, "m", 0));
-	EXPECT_EQ(POLLIN, poll1(self->fd, POLLIN | POLLOUT | POLLPRI));
-	EXPECT_EQ(0, poll1(wo, POLLOUT));
+	EXPECT_EQ(POLLIN, mqk_poll1(self->fd, POLLIN | POLLOUT | POLLPRI));
+	EXPECT_EQ(0, mqk_poll1(wo, POLLOUT));
 
 	/* one taken: room again */
 	ASSERT_EQ(0, mqk_recv(ro, buf, sizeof(buf), 0, NULL, NULL));
-	EXPECT_EQ(POLLOUT, poll1(wo, POLLOUT));
+	EXPECT_EQ(POLLOUT, mqk_poll1(wo, POLLOUT));
 	close(ro);
 	close(wo);
 }

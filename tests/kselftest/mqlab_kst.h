@@ -270,6 +270,16 @@ static inline void mqk_sleep_ms(unsigned int ms)
 		;
 }
 
+/* poll(2) @fd once, without waiting: its revents, or -1. */
+static inline short mqk_poll1(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
 /* Read an unsigned module parameter from sysfs. */
 static inline __u64 mqk_param(struct __test_metadata *_metadata,
 			      const char *param)
@@ -334,6 +344,25 @@ static inline struct mqlab_attr mqk_attr(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, ret) TH_LOG("GETATTR: %s", strerror(-ret));
 	return a;
+}
+
+/*
+ * Receive one message (up to 256 bytes) without blocking and assert
+ * that it is @want.
+ */
+static inline void mqk_expect_msg(struct __test_metadata *_metadata, int fd,
+				  const char *want)
+{
+	struct mqlab_recv r;
+	char buf[256];
+	int ret;
+
+	ret = mqk_recv(fd, buf, sizeof(buf), MQLAB_IO_NONBLOCK, NULL, &r);
+	ASSERT_EQ(0, ret) TH_LOG("recv (want \"%s\"): %s", want,
+				 strerror(-ret));
+	ASSERT_EQ(strlen(want), r.len);
+	ASSERT_EQ(0, memcmp(buf, want, r.len))
+		TH_LOG("got \"%.*s\", want \"%s\"", (int)r.len, buf, want);
 }
 
 /*

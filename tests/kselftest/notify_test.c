@@ -90,6 +90,19 @@ static void drain(struct __test_metadata *_metadata, int fd)
 	ASSERT_EQ(0, mqk_attr(_metadata, fd).curmsgs);
 }
 
+/*
+ * Fixture setup: every test works on a new queue "q" (mode 0666, so that
+ * other users may register) of 4 messages of 16 bytes.  Returns an
+ * O_RDWR fd bound to it, and its name in *@name.
+ */
+static int setup_queue(struct __test_metadata *_metadata, struct mqk *k,
+		       const char **name)
+{
+	mqk_setup(_metadata, k);
+	*name = mqk_name(_metadata, k, "q");
+	return mqk_create(_metadata, *name, O_RDWR, 0666, 4, 16);
+}
+
 /* ------------------------------------------------------------------ */
 /* Argument validation                                                  */
 /* ------------------------------------------------------------------ */
@@ -170,9 +183,7 @@ FIXTURE_VARIANT_ADD(notify_args, ok_event) {
 
 FIXTURE_SETUP(notify_args)
 {
-	mqk_setup(_metadata, &self->k);
-	self->name = mqk_name(_metadata, &self->k, "q");
-	self->fd = mqk_create(_metadata, self->name, O_RDWR, 0666, 4, 16);
+	self->fd = setup_queue(_metadata, &self->k, &self->name);
 }
 
 FIXTURE_TEARDOWN(notify_args)
@@ -207,10 +218,8 @@ FIXTURE(notify) {
 
 FIXTURE_SETUP(notify)
 {
-	mqk_setup(_metadata, &self->k);
+	self->fd = setup_queue(_metadata, &self->k, &self->name);
 	block_signals(_metadata);
-	self->name = mqk_name(_metadata, &self->k, "q");
-	self->fd = mqk_create(_metadata, self->name, O_RDWR, 0666, 4, 16);
 }
 
 FIXTURE_TEARDOWN(notify)
@@ -370,15 +379,6 @@ TEST_F(notify, none_registers_and_fires_silently)
 				     MQLAB_NOTIFY_NONE));
 }
 
-static short poll1(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	if (poll(&p, 1, 0) < 0)
-		return -1;
-	return p.revents;
-}
-
 TEST_F(notify, event_sets_pollpri_until_ack)
 {
 	char buf[16];
@@ -387,23 +387,23 @@ TEST_F(notify, event_sets_pollpri_until_ack)
 	other = mqk_open_bind(self->name, O_RDONLY);
 	ASSERT_LE(0, other);
 	ASSERT_EQ(0, mqk_notify(self->fd, MQLAB_NOTIFY_EVENT, 0, 0));
-	EXPECT_EQ(0, poll1(self->fd, POLLPRI));
+	EXPECT_EQ(0, mqk_poll1(self->fd, POLLPRI));
 
 	ASSERT_EQ(0, mqk_sends(self->fd, "ev", 0));
-	EXPECT_EQ(POLLPRI | POLLIN, poll1(self->fd, POLLPRI | POLLIN));
+	EXPECT_EQ(POLLPRI | POLLIN, mqk_poll1(self->fd, POLLPRI | POLLIN));
 	/* only on the fd that registered */
-	EXPECT_EQ(0, poll1(other, POLLPRI));
+	EXPECT_EQ(0, mqk_poll1(other, POLLPRI));
 	/* receiving does not clear it, ACK does */
 	ASSERT_EQ(0, mqk_recv(self->fd, buf, sizeof(buf), 0, NULL, NULL));
-	EXPECT_EQ(POLLPRI, poll1(self->fd, POLLPRI | POLLIN));
+	EXPECT_EQ(POLLPRI, mqk_poll1(self->fd, POLLPRI | POLLIN));
 	ASSERT_EQ(0, mqk_notify(self->fd, MQLAB_NOTIFY_ACK, 0, 0));
-	EXPECT_EQ(0, poll1(self->fd, POLLPRI | POLLIN));
+	EXPECT_EQ(0, mqk_poll1(self->fd, POLLPRI | POLLIN));
 
 	/* one-shot: fired, so dropped; no new event without one */
 	EXPECT_EQ(0, other_registers(_metadata, &self->k, self->name,
 				     MQLAB_NOTIFY_NONE));
 	ASSERT_EQ(0, mqk_sends(self->fd, "ev", 0));
-	EXPECT_EQ(0, poll1(self->fd, POLLPRI));
+	EXPECT_EQ(0, mqk_poll1(self->fd, POLLPRI));
 	close(other);
 }
 

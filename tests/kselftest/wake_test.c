@@ -38,22 +38,6 @@ static void fill(struct __test_metadata *_metadata, int fd)
 	ASSERT_EQ(MAXMSG, mqk_attr(_metadata, fd).curmsgs);
 }
 
-/* Receive without blocking and check the payload. */
-static void expect_msg(struct __test_metadata *_metadata, int fd,
-		       const char *want)
-{
-	struct mqlab_recv r;
-	char buf[16];
-	int ret;
-
-	ret = mqk_recv(fd, buf, sizeof(buf), MQLAB_IO_NONBLOCK, NULL, &r);
-	ASSERT_EQ(0, ret) TH_LOG("recv (want \"%s\"): %s", want,
-				 strerror(-ret));
-	ASSERT_EQ(strlen(want), r.len);
-	ASSERT_EQ(0, memcmp(buf, want, r.len))
-		TH_LOG("got \"%.*s\", want \"%s\"", (int)r.len, buf, want);
-}
-
 /* Assert that no remaining child has exited (after a grace period). */
 #define ASSERT_NO_EXIT(k) do {						\
 	struct mqk *__k = (k);						\
@@ -111,11 +95,11 @@ TEST_F(wake, blocked_sender_woken_by_recv)
 	mqk_sleep_ms(MQK_GRACE_MS);
 	ASSERT_NO_EXIT(&self->k);
 	EXPECT_EQ(MAXMSG, mqk_attr(_metadata, self->fd).curmsgs);
-	expect_msg(_metadata, self->fd, "f0");
+	mqk_expect_msg(_metadata, self->fd, "f0");
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).waiting_senders);
-	expect_msg(_metadata, self->fd, "f1");
-	expect_msg(_metadata, self->fd, "late");
+	mqk_expect_msg(_metadata, self->fd, "f1");
+	mqk_expect_msg(_metadata, self->fd, "late");
 }
 
 /*
@@ -141,7 +125,7 @@ TEST_F(wake, blocked_receiver_with_small_buffer_gets_emsgsize)
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
 	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).received);
-	expect_msg(_metadata, self->fd, "0123456789");
+	mqk_expect_msg(_metadata, self->fd, "0123456789");
 }
 
 /* A waiter killed by a fatal signal takes no message with it. */
@@ -162,7 +146,7 @@ TEST_F(wake, killed_receiver_takes_nothing)
 	ASSERT_WAITERS(self->fd, false, 0);
 	ASSERT_EQ(0, mqk_sends(self->fd, "kept", 0));
 	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
-	expect_msg(_metadata, self->fd, "kept");
+	mqk_expect_msg(_metadata, self->fd, "kept");
 }
 
 /* ------------------------------------------------------------------ */
@@ -237,7 +221,7 @@ TEST_F(wake, one_recv_wakes_one_sender)
 					break;
 			snprintf(want, sizeof(want), "s%d", j);
 		}
-		expect_msg(_metadata, self->fd, want);
+		mqk_expect_msg(_metadata, self->fd, want);
 		st = mqk_reap_timed(&self->k, -1, MQK_WAIT_MS, &order[i]);
 		ASSERT_EQ(0, st) TH_LOG("receive %d woke no sender", i);
 		mqk_sleep_ms(MQK_GRACE_MS);
@@ -252,7 +236,7 @@ TEST_F(wake, one_recv_wakes_one_sender)
 			if (kid[j] == order[i])
 				break;
 		snprintf(want, sizeof(want), "s%d", j);
-		expect_msg(_metadata, self->fd, want);
+		mqk_expect_msg(_metadata, self->fd, want);
 	}
 	EXPECT_EQ(MAXMSG + NWAITERS, mqk_attr(_metadata, self->fd).received);
 }
@@ -328,7 +312,7 @@ TEST_F(wake, signal_interrupts_recv)
 	/* a message sent now is still there for someone else */
 	ASSERT_EQ(0, mqk_sends(self->fd, "after", 0));
 	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
-	expect_msg(_metadata, self->fd, "after");
+	mqk_expect_msg(_metadata, self->fd, "after");
 }
 
 TEST_F(wake, signal_interrupts_send)
@@ -349,8 +333,8 @@ TEST_F(wake, signal_interrupts_send)
 	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).waiting_senders);
 	EXPECT_EQ(MAXMSG, mqk_attr(_metadata, self->fd).curmsgs);
 	EXPECT_EQ(MAXMSG, mqk_attr(_metadata, self->fd).sent);
-	expect_msg(_metadata, self->fd, "f0");
-	expect_msg(_metadata, self->fd, "f1");
+	mqk_expect_msg(_metadata, self->fd, "f0");
+	mqk_expect_msg(_metadata, self->fd, "f1");
 	ASSERT_EQ(-EAGAIN, mqk_recv(self->fd, NULL, 0, MQLAB_IO_NONBLOCK,
 				    NULL, NULL));
 }
@@ -441,13 +425,13 @@ TEST_F(restart, sa_restart_continues_wait)
 	ASSERT_WAITERS(self->fd, variant->send, 1);
 	ASSERT_EQ(-ETIMEDOUT, mqk_reap_timed(&self->k, pid, 0, NULL));
 	if (variant->send)
-		expect_msg(_metadata, self->fd, "f0");
+		mqk_expect_msg(_metadata, self->fd, "f0");
 	else
 		ASSERT_EQ(0, mqk_sends(self->fd, "late", 0));
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 	if (variant->send) {
-		expect_msg(_metadata, self->fd, "f1");
-		expect_msg(_metadata, self->fd, "restarted");
+		mqk_expect_msg(_metadata, self->fd, "f1");
+		mqk_expect_msg(_metadata, self->fd, "restarted");
 	}
 }
 
@@ -598,8 +582,8 @@ TEST_F(wake, no_message_lost_sending_under_signals)
 			intr);
 		_exit(0);
 	}
-	expect_msg(_metadata, self->fd, "f0");
-	expect_msg(_metadata, self->fd, "f1");
+	mqk_expect_msg(_metadata, self->fd, "f0");
+	mqk_expect_msg(_metadata, self->fd, "f1");
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		/*
 		 * While it has messages left, the sender is blocked on a
@@ -682,7 +666,7 @@ TEST_F(wake, poll_woken_by_recv)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	mqk_sleep_ms(MQK_GRACE_MS);
 	ASSERT_NO_EXIT(&self->k);
-	expect_msg(_metadata, self->fd, "f0");
+	mqk_expect_msg(_metadata, self->fd, "f0");
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 }
 
