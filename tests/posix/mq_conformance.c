@@ -184,13 +184,22 @@ static long curmsgs(mqd_t q)
 
 /* ---- time ------------------------------------------------------------- */
 
+/* @ms milliseconds as a relative timespec. */
+static struct timespec ms_ts(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+	return t;
+}
+
+/* CLOCK_REALTIME @ms milliseconds from now, for the mq_timed* calls. */
 static struct timespec rt_after(long ms)
 {
-	struct timespec t;
+	struct timespec t, d = ms_ts(ms);
 
 	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (ms % 1000) * 1000000L;
+	t.tv_sec += d.tv_sec;
+	t.tv_nsec += d.tv_nsec;
 	if (t.tv_nsec >= 1000000000L) {
 		t.tv_sec++;
 		t.tv_nsec -= 1000000000L;
@@ -210,7 +219,7 @@ static int ts_reached(const struct timespec *deadline)
 
 static void sleep_ms(long ms)
 {
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec t = ms_ts(ms);
 
 	while (nanosleep(&t, &t) && errno == EINTR)
 		;
@@ -267,6 +276,21 @@ static const char *child_res(int st)
 		return "child could not become nobody";
 	return ename(st);
 }
+
+/* A child's exit status @st must be errno @want (0 = success). */
+static int child_is(int st, int want, const char *what)
+{
+	if (st != want)
+		return fail("expected %s got %s [%s]", ename(want),
+			    child_res(st), what);
+	return 1;
+}
+
+/* The same inside a case: return 0 when it does not hold. */
+#define CHECK_CHILD(want, what, st) do {				\
+	if (!child_is((st), (want), (what)))				\
+		return 0;						\
+} while (0)
 
 /* Wait until task @pid sleeps (state S), then a little more. */
 static int wait_blocked(pid_t pid)
@@ -327,7 +351,7 @@ static void block_signal(int sig)
 /* 1 when @sig arrives within @ms (info in @si), 0 otherwise. */
 static int wait_signal(int sig, long ms, siginfo_t *si)
 {
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec t = ms_ts(ms);
 	siginfo_t dummy;
 	sigset_t s;
 
@@ -362,6 +386,22 @@ static int sigev_none(mqd_t q)
 	memset(&ev, 0, sizeof(ev));
 	ev.sigev_notify = SIGEV_NONE;
 	return mq_notify(q, &ev);
+}
+
+/*
+ * A new small queue (qnew(0, O_RDWR)) with a SIGEV_SIGNAL registration of
+ * this process for SIGUSR1, blocked so that wait_signal() can take it.
+ * Returns -1 with errno set when either step fails.
+ */
+static mqd_t qnew_notified(void *value)
+{
+	mqd_t q;
+
+	block_signal(SIGUSR1);
+	q = qnew(0, O_RDWR);
+	if (q == (mqd_t)-1 || sigev_register(q, SIGUSR1, value))
+		return (mqd_t)-1;
+	return q;
 }
 
 /* ---- child bodies (return 0 or an errno value) ------------------------ */
@@ -584,12 +624,8 @@ static int t_excl_no_creat(void)
 static int nobody_try(int k, int oflag, int want, const char *what)
 {
 	struct openarg a = { k, oflag };
-	int st = run_child(c_open, &a, 1);
 
-	if (st != want)
-		return fail("expected %s got %s [%s]", ename(want),
-			    child_res(st), what);
-	return 1;
+	return child_is(run_child(c_open, &a, 1), want, what);
 }
 
 static int t_mode_deny(void)
@@ -1018,14 +1054,12 @@ static int t_timed_arrives(void)
 	char buf[SSIZE];
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	q = CHECK_OK(qnew(0, O_RDWR));
 	pid = spawn(c_send_when_blocked, &q, 0);
 	CHECK_EQ("received length", 1,
 		 CHECK_OK(mq_timedreceive(q, buf, sizeof(buf), NULL, &dl)));
-	st = reap(pid);
-	CHECK(st == 0, "sender success", child_res(st));
+	CHECK_CHILD(0, "sender", reap(pid));
 	return 1;
 }
 
@@ -1035,18 +1069,25 @@ static int t_send_unblocks(void)
 	char buf[SSIZE];
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	q = CHECK_OK(qopen_attr(0, O_RDWR | O_CREAT | O_EXCL, 0600, 1, SSIZE));
 	CHECK_OK(mq_send(q, "1", 1, 0));
 	pid = spawn(c_receive_when_blocked, &q, 0);
 	CHECK_OK(mq_timedsend(q, "2", 1, 0, &dl));
-	st = reap(pid);
-	CHECK(st == 0, "receiver got the first message", child_res(st));
+	CHECK_CHILD(0, "receiver got the first message", reap(pid));
 	CHECK_EQ("mq_curmsgs", 1, curmsgs(q));
 	CHECK_OK(mq_receive(q, buf, sizeof(buf), NULL));
 	CHECK(buf[0] == '2', "\"2\" queued", "other message");
 	return 1;
+}
+
+/* Deadlines a second ahead with tv_nsec too big and negative. */
+static void bad_deadlines(struct timespec *big, struct timespec *neg)
+{
+	*big = rt_after(1000);
+	big->tv_nsec = 1000000000L;
+	*neg = rt_after(1000);
+	neg->tv_nsec = -1;
 }
 
 static int t_bad_nsec_block(void)
@@ -1056,10 +1097,7 @@ static int t_bad_nsec_block(void)
 	mqd_t q;
 
 	q = CHECK_OK(qopen_attr(0, O_RDWR | O_CREAT | O_EXCL, 0600, 1, SSIZE));
-	big = rt_after(1000);
-	big.tv_nsec = 1000000000L;
-	neg = rt_after(1000);
-	neg.tv_nsec = -1;
+	bad_deadlines(&big, &neg);
 	/* receive on an empty queue would block */
 	CHECK_ERR(EINVAL, mq_timedreceive(q, buf, sizeof(buf), NULL, &big));
 	CHECK_ERR(EINVAL, mq_timedreceive(q, buf, sizeof(buf), NULL, &neg));
@@ -1078,10 +1116,7 @@ static int t_bad_nsec_ready(void)
 	mqd_t q;
 
 	q = CHECK_OK(qnew(0, O_RDWR));
-	big = rt_after(1000);
-	big.tv_nsec = 1000000000L;
-	neg = rt_after(1000);
-	neg.tv_nsec = -1;
+	bad_deadlines(&big, &neg);
 	/* Linux validates the timeout before looking at the queue */
 	CHECK_ERR(EINVAL, mq_timedsend(q, "1", 1, 0, &big));
 	CHECK_ERR(EINVAL, mq_timedsend(q, "1", 1, 0, &neg));
@@ -1126,14 +1161,12 @@ static int t_eintr_receive(void)
 	char buf[SSIZE];
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	set_handler(SIGUSR1, 0);
 	q = CHECK_OK(qnew(0, O_RDWR));
 	pid = spawn(c_kick_parent, NULL, 0);
 	CHECK_ERR(EINTR, mq_receive(q, buf, sizeof(buf), NULL));
-	st = reap(pid);
-	CHECK(st == 0, "signaller success", child_res(st));
+	CHECK_CHILD(0, "signaller", reap(pid));
 	CHECK_EQ("handler calls", 1, got_signal);
 	return 1;
 }
@@ -1142,15 +1175,13 @@ static int t_eintr_send(void)
 {
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	set_handler(SIGUSR1, 0);
 	q = CHECK_OK(qopen_attr(0, O_RDWR | O_CREAT | O_EXCL, 0600, 1, SSIZE));
 	CHECK_OK(mq_send(q, "1", 1, 0));
 	pid = spawn(c_kick_parent, NULL, 0);
 	CHECK_ERR(EINTR, mq_send(q, "2", 1, 0));
-	st = reap(pid);
-	CHECK(st == 0, "signaller success", child_res(st));
+	CHECK_CHILD(0, "signaller", reap(pid));
 	CHECK_EQ("handler calls", 1, got_signal);
 	CHECK_EQ("mq_curmsgs", 1, curmsgs(q));
 	return 1;
@@ -1161,15 +1192,13 @@ static int t_restart(void)
 	char buf[SSIZE];
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	set_handler(SIGUSR1, SA_RESTART);
 	q = CHECK_OK(qnew(0, O_RDWR));
 	pid = spawn(c_kick_then_send, &q, 0);
 	CHECK_EQ("received length", 4,
 		 CHECK_OK(mq_receive(q, buf, sizeof(buf), NULL)));
-	st = reap(pid);
-	CHECK(st == 0, "signaller success", child_res(st));
+	CHECK_CHILD(0, "signaller", reap(pid));
 	CHECK_EQ("handler calls", 1, got_signal);
 	CHECK(!memcmp(buf, "late", 4), "\"late\"", "other bytes");
 	return 1;
@@ -1246,12 +1275,11 @@ static int t_unlink_misc(void)
 
 static int t_unlink_other_user(void)
 {
-	int k = 0, st;
+	int k = 0;
 
 	umask(0);
 	CHECK_OK(qopen_attr(0, O_RDWR | O_CREAT | O_EXCL, 0666, SMAX, SSIZE));
-	st = run_child(c_unlink, &k, 1);
-	CHECK(st == EACCES, "EACCES [mq_unlink as nobody]", child_res(st));
+	CHECK_CHILD(EACCES, "mq_unlink as nobody", run_child(c_unlink, &k, 1));
 	CHECK_OK(qopen(0, O_RDWR));
 	return 1;
 }
@@ -1308,18 +1336,16 @@ static int t_fork(void)
 	char buf[SSIZE];
 	unsigned int prio;
 	mqd_t q;
-	int st;
 
 	q = CHECK_OK(qnew(0, O_RDWR));
-	st = run_child(c_send, &q, 0);
-	CHECK(st == 0, "child mq_send success", child_res(st));
+	CHECK_CHILD(0, "child mq_send", run_child(c_send, &q, 0));
 	CHECK_EQ("mq_curmsgs", 1, curmsgs(q));
 	CHECK_EQ("length", 5, CHECK_OK(mq_receive(q, buf, sizeof(buf), &prio)));
 	CHECK(!memcmp(buf, "child", 5), "\"child\"", "other bytes");
 	CHECK_EQ("priority", 3, prio);
 	CHECK_OK(mq_send(q, "parent", 6, 2));
-	st = run_child(c_receive, &q, 0);
-	CHECK(st == 0, "child mq_receive of \"parent\"", child_res(st));
+	CHECK_CHILD(0, "child mq_receive of \"parent\"",
+		    run_child(c_receive, &q, 0));
 	return 1;
 }
 
@@ -1385,7 +1411,6 @@ static int t_poll_wakeup(void)
 	struct pollfd p;
 	pid_t pid;
 	mqd_t q;
-	int st;
 
 	q = CHECK_OK(qnew(0, O_RDWR));
 	p.fd = q;
@@ -1393,8 +1418,7 @@ static int t_poll_wakeup(void)
 	pid = spawn(c_send_when_blocked, &q, 0);
 	CHECK_EQ("poll result", 1, CHECK_OK(poll(&p, 1, 8000)));
 	CHECK(p.revents & POLLIN, "POLLIN", "no POLLIN");
-	st = reap(pid);
-	CHECK(st == 0, "sender success", child_res(st));
+	CHECK_CHILD(0, "sender", reap(pid));
 	CHECK_EQ("mq_curmsgs", 1, curmsgs(q));
 	return 1;
 }
@@ -1405,37 +1429,29 @@ static int t_notify_none(void)
 {
 	char buf[SSIZE];
 	mqd_t q;
-	int st;
 
 	block_signal(SIGUSR2);
 	q = CHECK_OK(qnew(0, O_RDWR));
 	CHECK_OK(sigev_none(q));
-	st = run_child(c_notify_signal, &q, 0);
-	CHECK(st == EBUSY, "EBUSY [other process, SIGEV_NONE registered]",
-	      child_res(st));
+	CHECK_CHILD(EBUSY, "other process, SIGEV_NONE registered",
+		    run_child(c_notify_signal, &q, 0));
 	CHECK_OK(mq_send(q, "x", 1, 0));
 	CHECK_OK(mq_receive(q, buf, sizeof(buf), NULL));
 	/* the first message consumed the registration */
-	st = run_child(c_notify_signal, &q, 0);
-	CHECK(st == 0, "success [other process after SIGEV_NONE fired]",
-	      child_res(st));
+	CHECK_CHILD(0, "other process after SIGEV_NONE fired",
+		    run_child(c_notify_signal, &q, 0));
 	return 1;
 }
 
 static int t_notify_busy_other(void)
 {
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
-	st = run_child(c_notify_signal, &q, 0);
-	CHECK(st == EBUSY, "EBUSY [other process SIGEV_SIGNAL]",
-	      child_res(st));
-	st = run_child(c_notify_none, &q, 0);
-	CHECK(st == EBUSY, "EBUSY [other process SIGEV_NONE]",
-	      child_res(st));
+	q = CHECK_OK(qnew_notified(NULL));
+	CHECK_CHILD(EBUSY, "other process SIGEV_SIGNAL",
+		    run_child(c_notify_signal, &q, 0));
+	CHECK_CHILD(EBUSY, "other process SIGEV_NONE",
+		    run_child(c_notify_none, &q, 0));
 	return 1;
 }
 
@@ -1443,10 +1459,8 @@ static int t_notify_busy_self(void)
 {
 	mqd_t q, q2;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
+	q = CHECK_OK(qnew_notified(NULL));
 	q2 = CHECK_OK(qopen(0, O_RDONLY));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
 	CHECK_ERR(EBUSY, sigev_register(q, SIGUSR1, NULL));
 	CHECK_ERR(EBUSY, sigev_none(q));
 	CHECK_ERR(EBUSY, sigev_register(q2, SIGUSR1, NULL));
@@ -1459,14 +1473,10 @@ static int t_notify_siginfo(void)
 	siginfo_t si;
 	pid_t pid;
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, val));
+	q = CHECK_OK(qnew_notified(val));
 	pid = spawn(c_send_nobody, &q, 0);
-	st = reap(pid);
-	CHECK(st == 0, "sender (nobody) success", child_res(st));
+	CHECK_CHILD(0, "sender (nobody)", reap(pid));
 	CHECK(wait_signal(SIGUSR1, 3000, &si), "SIGUSR1", "no signal");
 	CHECK_EQ("si_signo", SIGUSR1, si.si_signo);
 	CHECK_EQ("si_code (SI_MESGQ)", SI_MESGQ, si.si_code);
@@ -1501,16 +1511,12 @@ static int t_notify_receiver(void)
 {
 	pid_t pid;
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
+	q = CHECK_OK(qnew_notified(NULL));
 	pid = spawn(c_receive_m, &q, 0);
 	CHECK(wait_blocked(pid), "receiver blocks", "receiver not blocked");
 	CHECK_OK(mq_send(q, "m", 1, 0));
-	st = reap(pid);
-	CHECK(st == 0, "blocked receiver got the message", child_res(st));
+	CHECK_CHILD(0, "blocked receiver got the message", reap(pid));
 	CHECK(!wait_signal(SIGUSR1, QUIET_MS, NULL),
 	      "no signal (receiver was blocked)", "a signal");
 	CHECK_EQ("mq_curmsgs", 0, curmsgs(q));
@@ -1520,60 +1526,50 @@ static int t_notify_receiver(void)
 	return 1;
 }
 
+/*
+ * The SIGUSR1 registration on the empty queue @q is gone (@why): a new
+ * message raises no signal and another process may register.
+ */
+static int registration_gone(mqd_t q, const char *why)
+{
+	CHECK_OK(mq_send(q, "x", 1, 0));
+	if (wait_signal(SIGUSR1, QUIET_MS, NULL))
+		return fail("expected no signal got a signal [%s]", why);
+	CHECK_CHILD(0, why, run_child(c_notify_none, &q, 0));
+	return 1;
+}
+
 static int t_notify_oneshot(void)
 {
 	char buf[SSIZE];
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
+	q = CHECK_OK(qnew_notified(NULL));
 	CHECK_OK(mq_send(q, "1", 1, 0));
 	CHECK(wait_signal(SIGUSR1, 3000, NULL), "first signal", "no signal");
 	CHECK_OK(mq_receive(q, buf, sizeof(buf), NULL));
-	CHECK_OK(mq_send(q, "2", 1, 0));
-	CHECK(!wait_signal(SIGUSR1, QUIET_MS, NULL), "no second signal",
-	      "a second signal");
-	st = run_child(c_notify_none, &q, 0);
-	CHECK(st == 0, "success [other process registers after firing]",
-	      child_res(st));
-	return 1;
+	return registration_gone(q, "after the first signal");
 }
 
 static int t_notify_unregister(void)
 {
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
+	q = CHECK_OK(qnew_notified(NULL));
 	CHECK_OK(mq_notify(q, NULL));
 	CHECK_OK(mq_notify(q, NULL));
-	CHECK_OK(mq_send(q, "1", 1, 0));
-	CHECK(!wait_signal(SIGUSR1, QUIET_MS, NULL), "no signal",
-	      "a signal");
-	st = run_child(c_notify_none, &q, 0);
-	CHECK(st == 0, "success [other process after unregister]",
-	      child_res(st));
-	return 1;
+	return registration_gone(q, "after mq_notify(NULL)");
 }
 
 static int t_notify_null_other(void)
 {
 	mqd_t q;
-	int st;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
-	st = run_child(c_notify_null, &q, 0);
-	CHECK(st == 0, "success [mq_notify(NULL) by non-owner]",
-	      child_res(st));
-	st = run_child(c_notify_none, &q, 0);
-	CHECK(st == EBUSY, "EBUSY [registration still in place]",
-	      child_res(st));
+	q = CHECK_OK(qnew_notified(NULL));
+	CHECK_CHILD(0, "mq_notify(NULL) by non-owner",
+		    run_child(c_notify_null, &q, 0));
+	CHECK_CHILD(EBUSY, "registration still in place",
+		    run_child(c_notify_none, &q, 0));
 	CHECK_OK(mq_send(q, "1", 1, 0));
 	CHECK(wait_signal(SIGUSR1, 3000, NULL), "signal", "no signal");
 	return 1;
@@ -1597,16 +1593,9 @@ static void notify_fn(union sigval v)
 
 static int wait_calls(int n, long ms)
 {
-	struct timespec dl;
+	struct timespec dl = rt_after(ms);
 	int r;
 
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += ms / 1000;
-	dl.tv_nsec += (ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&th_lock);
 	while (th_calls < n)
 		if (pthread_cond_timedwait(&th_cond, &th_lock, &dl))
@@ -1630,9 +1619,8 @@ static int t_notify_thread(void)
 	ev.sigev_notify_function = notify_fn;
 	ev.sigev_value.sival_ptr = &marker;
 	CHECK_OK(mq_notify(q, &ev));
-	st = run_child(c_notify_none, &q, 0);
-	CHECK(st == EBUSY, "EBUSY [other process, SIGEV_THREAD registered]",
-	      child_res(st));
+	CHECK_CHILD(EBUSY, "other process, SIGEV_THREAD registered",
+		    run_child(c_notify_none, &q, 0));
 	CHECK_OK(mq_send(q, "1", 1, 0));
 	CHECK_EQ("notification calls", 1, wait_calls(1, 3000));
 	pthread_mutex_lock(&th_lock);
@@ -1650,19 +1638,15 @@ static int t_notify_thread(void)
 
 static int t_notify_close(void)
 {
-	int k = 0, st;
+	int k = 0;
 	mqd_t q;
 
-	block_signal(SIGUSR1);
-	q = CHECK_OK(qnew(0, O_RDWR));
-	CHECK_OK(sigev_register(q, SIGUSR1, NULL));
-	st = run_child(c_open_notify, &k, 0);
-	CHECK(st == EBUSY, "EBUSY [other process before close]",
-	      child_res(st));
+	q = CHECK_OK(qnew_notified(NULL));
+	CHECK_CHILD(EBUSY, "other process before close",
+		    run_child(c_open_notify, &k, 0));
 	CHECK_OK(mq_close(q));
-	st = run_child(c_open_notify, &k, 0);
-	CHECK(st == 0, "success [other process after close]",
-	      child_res(st));
+	CHECK_CHILD(0, "other process after close",
+		    run_child(c_open_notify, &k, 0));
 	return 1;
 }
 
@@ -1683,7 +1667,7 @@ static int c_register_and_wait(void *p)
 
 static int t_notify_exit(void)
 {
-	int fds[4] = { -1, -1, -1, -1 }, up[2], down[2], st;
+	int fds[4] = { -1, -1, -1, -1 }, up[2], down[2];
 	pid_t pid;
 	mqd_t q;
 	char c;
@@ -1699,8 +1683,7 @@ static int t_notify_exit(void)
 	CHECK(read(up[0], &c, 1) == 1, "child registered", "child failed");
 	CHECK_ERR(EBUSY, sigev_none(q));
 	CHECK(write(down[1], "g", 1) == 1, "child released", "write error");
-	st = reap(pid);
-	CHECK(st == 0, "child success", child_res(st));
+	CHECK_CHILD(0, "child", reap(pid));
 	CHECK_OK(sigev_none(q));
 	return 1;
 }
@@ -1723,14 +1706,11 @@ static int t_notify_einval(void)
 
 static int t_notify_ebadf(void)
 {
-	struct sigevent ev;
 	mqd_t q;
 
 	q = CHECK_OK(qnew(0, O_RDWR));
 	CHECK_OK(mq_close(q));
-	memset(&ev, 0, sizeof(ev));
-	ev.sigev_notify = SIGEV_NONE;
-	CHECK_ERR(EBADF, mq_notify(q, &ev));
+	CHECK_ERR(EBADF, sigev_none(q));
 	CHECK_ERR(EBADF, mq_notify(q, NULL));
 	return 1;
 }

@@ -54,41 +54,44 @@ if grep -q '^proc: listed' "$D/probe.preload" &&
 	preloaded=1
 fi
 
+# Run one conformance pass: CMD... (the test binary, perhaps behind
+# env LD_PRELOAD=) writes $D/NAME.out and $D/NAME.err, both are shown as
+# comments, and TAP case N passes when WHERE_OK is 1 (the descriptors
+# point where they should, else print "# expected WHERE_MSG") and every
+# case of the run passed.  Sets rc to the run's exit status.
+# Usage: conformance_run NAME N WHERE_OK WHERE_MSG DESC CMD...
+conformance_run() {
+	name=$1 n=$2 where_ok=$3 where_msg=$4 desc=$5
+	shift 5
+	"$@" >"$D/$name.out" 2>"$D/$name.err"
+	rc=$?
+	summary "$name run" $rc "$D/$name.out"
+	comment "$D/$name.out" "[$name] "
+	comment "$D/$name.err" "[$name stderr] "
+	if [ "$where_ok" = 1 ] && check_run "$D/$name.out" $rc; then
+		echo "ok $n - $desc"
+	else
+		failed=1
+		echo "not ok $n - $desc"
+		[ "$where_ok" = 1 ] || echo "# expected $where_msg"
+		check_run "$D/$name.out" $rc ||
+			echo "# expected all cases to pass got exit $rc"
+	fi
+}
+
 # --- run 1: the kernel's POSIX message queues --------------------------
-timeout "$RUN_TIMEOUT" "$BIN" >"$D/kernel.out" 2>"$D/kernel.err"
-krc=$?
-summary "kernel run" $krc "$D/kernel.out"
-comment "$D/kernel.out" "[kernel] "
-comment "$D/kernel.err" "[kernel stderr] "
-if [ $kernel_native = 1 ] && check_run "$D/kernel.out" $krc; then
-	echo "ok 1 - kernel POSIX mq: all conformance cases pass"
-else
-	failed=1
-	echo "not ok 1 - kernel POSIX mq: all conformance cases pass"
-	[ $kernel_native = 1 ] ||
-		echo "# expected a kernel mq descriptor got a device one"
-	check_run "$D/kernel.out" $krc ||
-		echo "# expected all cases to pass got exit $krc"
-fi
+conformance_run kernel 1 $kernel_native \
+	"a kernel mq descriptor got a device one" \
+	"kernel POSIX mq: all conformance cases pass" \
+	timeout "$RUN_TIMEOUT" "$BIN"
+krc=$rc
 
 # --- run 2: /dev/mqueue-lab through the preloaded library --------------
-LD_PRELOAD=$LIB timeout "$RUN_TIMEOUT" "$BIN" \
-	>"$D/preload.out" 2>"$D/preload.err"
-prc=$?
-summary "preload run" $prc "$D/preload.out"
-comment "$D/preload.out" "[preload] "
-comment "$D/preload.err" "[preload stderr] "
-if [ $preloaded = 1 ] && check_run "$D/preload.out" $prc; then
-	echo "ok 2 - LD_PRELOAD=libmqdev-posix.so: all conformance cases pass"
-else
-	failed=1
-	echo "not ok 2 - LD_PRELOAD=libmqdev-posix.so:" \
-		"all conformance cases pass"
-	[ $preloaded = 1 ] ||
-		echo "# expected the preloaded library got kernel mq"
-	check_run "$D/preload.out" $prc ||
-		echo "# expected all cases to pass got exit $prc"
-fi
+conformance_run preload 2 $preloaded \
+	"the preloaded library got kernel mq" \
+	"LD_PRELOAD=libmqdev-posix.so: all conformance cases pass" \
+	env "LD_PRELOAD=$LIB" timeout "$RUN_TIMEOUT" "$BIN"
+prc=$rc
 
 # --- 3: the two runs print the same lines -------------------------------
 if cmp -s "$D/kernel.out" "$D/preload.out" && [ $krc = $prc ] &&
