@@ -21,7 +21,8 @@ busybox-static          the VM's user land
 qemu-system-x86         the VM
 linux-image-amd64       the VM's kernel (Debian stock 6.1)
 linux-headers-amd64     builds the module for that kernel
-linux-headers-6.12-amd64  the module must build on 6.12 too
+linux-image-6.12-amd64  the second LTS kernel the VM suite runs on
+linux-headers-6.12-amd64  builds the module for it
 linux-source-6.1        kselftest_harness.h and checkpatch.pl
 sparse                  make sparse (C=2)
 man-db                  man page checks
