@@ -329,6 +329,19 @@ static int check_args(int argc, char **argv, int min, int max)
 #define OPTION_DONE(c)	((c) == 'h' ? EXIT_SUCCESS : EXIT_USAGE)
 
 /*
+ * Check the operands (a queue name, then at most @max - 1 more) and take
+ * the queue name.  @return 0, or EXIT_USAGE.
+ */
+static int name_operand(int argc, char **argv, int max, const char **name)
+{
+	int ret = check_args(argc, argv, 1, max);
+
+	if (!ret)
+		*name = queue_name(argv[optind]);
+	return ret;
+}
+
+/*
  * The options that send and recv share: --timeout and --nonblock.
  * @return 0 when @c was one of them, EXIT_USAGE for a bad value, -1 when
  * @c is another option.
@@ -392,10 +405,9 @@ static int cmd_create(int argc, char **argv)
 			return OPTION_DONE(c);
 		}
 	}
-	ret = check_args(argc, argv, 1, 1);
+	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 	if (need_device())
 		return EXIT_FAILURE;
 	ret = mqdev_open(name, O_RDONLY | O_CREAT | O_EXCL, mode, &opts, &q);
@@ -460,10 +472,9 @@ static int cmd_send(int argc, char **argv)
 				return ret;
 		}
 	}
-	ret = check_args(argc, argv, 1, 2);
+	ret = name_operand(argc, argv, 2, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 	msg = argv[optind + 1];
 	ret = open_queue(name, O_WRONLY, &q);
 	if (ret)
@@ -524,10 +535,9 @@ static int cmd_recv(int argc, char **argv)
 				return ret;
 		}
 	}
-	ret = check_args(argc, argv, 1, 1);
+	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 	ret = open_queue(name, O_RDONLY, &q);
 	if (ret)
 		return ret;
@@ -609,10 +619,9 @@ static int cmd_watch(int argc, char **argv)
 
 	while ((c = next_option(argc, argv)) != -1)
 		return OPTION_DONE(c);
-	ret = check_args(argc, argv, 1, 1);
+	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGINT);
@@ -645,10 +654,9 @@ static int cmd_stat(int argc, char **argv)
 
 	while ((c = next_option(argc, argv)) != -1)
 		return OPTION_DONE(c);
-	ret = check_args(argc, argv, 1, 1);
+	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 	if (need_device())
 		return EXIT_FAILURE;
 	/* Either access mode will do to read the attributes. */
@@ -683,10 +691,9 @@ static int cmd_rm(int argc, char **argv)
 
 	while ((c = next_option(argc, argv)) != -1)
 		return OPTION_DONE(c);
-	ret = check_args(argc, argv, 1, 1);
+	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
-	name = queue_name(argv[optind]);
 	if (need_device())
 		return EXIT_FAILURE;
 	ret = mqdev_unlink(name);
