@@ -8,6 +8,7 @@
  * any lock is taken, and zeroes every struct it copies out.
  */
 #include <linux/capability.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/signal.h>
@@ -83,6 +84,22 @@ static int mqlab_get_deadline(u32 flags, const struct mqlab_timespec *uts,
 				     ktime_get_real() : ktime_get(), timeout);
 	dl->intr_err = -EINTR;
 	return 0;
+}
+
+/*
+ * The queue that a send (@fmode FMODE_WRITE) or receive (FMODE_READ) on
+ * @file works on: ERR_PTR(-EBADFD) when the fd is not bound yet, and
+ * ERR_PTR(-EBADF) when it was not opened for that direction.
+ */
+struct mqlab_queue *mqlab_io_queue(struct file *file, fmode_t fmode)
+{
+	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+
+	if (!q)
+		return ERR_PTR(-EBADFD);
+	if (!(file->f_mode & fmode))
+		return ERR_PTR(-EBADF);
+	return q;
 }
 
 static bool mqlab_nonblock(const struct file *file, u32 io_flags)
@@ -163,7 +180,7 @@ long mqlab_ioc_unlink(void __user *argp)
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
 {
-	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_queue *q;
 	struct mqlab_deadline dl;
 	struct mqlab_send req;
 	int ret;
@@ -176,10 +193,9 @@ long mqlab_ioc_send(struct file *file, void __user *argp)
 	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
 	if (ret)
 		return ret;
-	if (!q)
-		return -EBADFD;
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
+	q = mqlab_io_queue(file, FMODE_WRITE);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
 
 	return mqlab_send(q, u64_to_user_ptr(req.buf), req.len, req.prio,
 			  mqlab_nonblock(file, req.flags), &dl);
@@ -187,7 +203,7 @@ long mqlab_ioc_send(struct file *file, void __user *argp)
 
 long mqlab_ioc_recv(struct file *file, void __user *argp)
 {
-	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_queue *q;
 	struct mqlab_msginfo info;
 	struct mqlab_deadline dl;
 	struct mqlab_recv req;
@@ -200,10 +216,9 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
 	if (ret)
 		return ret;
-	if (!q)
-		return -EBADFD;
-	if (!(file->f_mode & FMODE_READ))
-		return -EBADF;
+	q = mqlab_io_queue(file, FMODE_READ);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
 
 	ret = mqlab_receive(q, u64_to_user_ptr(req.buf), req.len,
 			    mqlab_nonblock(file, req.flags), &dl, &info);

@@ -5,6 +5,7 @@
  * open() gives an unbound fd (struct mqlab_file); MQLAB_IOC_BIND attaches
  * it to a named queue.  read()/write()/poll() work on the bound queue.
  */
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -127,15 +128,13 @@ static int mqlab_release(struct inode *inode, struct file *file)
 static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos)
 {
-	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_READ);
 	struct mqlab_deadline forever = { .intr_err = -ERESTARTSYS };
 	struct mqlab_msginfo info;
 	int ret;
 
-	if (!q)
-		return -EBADFD;
-	if (!(file->f_mode & FMODE_READ))
-		return -EBADF;
+	if (IS_ERR(q))
+		return PTR_ERR(q);
 
 	/* rw_verify_area() already capped count at MAX_RW_COUNT. */
 	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK,
@@ -146,14 +145,12 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 static ssize_t mqlab_write(struct file *file, const char __user *buf,
 			   size_t count, loff_t *ppos)
 {
-	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
+	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_WRITE);
 	struct mqlab_deadline forever = { .intr_err = -ERESTARTSYS };
 	int ret;
 
-	if (!q)
-		return -EBADFD;
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
+	if (IS_ERR(q))
+		return PTR_ERR(q);
 	if (count > q->msgsize)		/* before truncating it to u32 */
 		return -EMSGSIZE;
 

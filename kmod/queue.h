@@ -201,7 +201,8 @@ void mqlab_notify_drop_file(struct mqlab_queue *q, struct mqlab_file *pf,
 			    struct pid *owner);
 void mqlab_notice_deliver(struct mqlab_notify_reg *notice);
 
-/* ioctl.c: one helper per command */
+/* ioctl.c: one helper per command, and the check every data path makes */
+struct mqlab_queue *mqlab_io_queue(struct file *file, fmode_t fmode);
 long mqlab_ioc_version(void __user *argp);
 long mqlab_ioc_bind(struct file *file, void __user *argp);
 long mqlab_ioc_unlink(void __user *argp);
