@@ -418,11 +418,16 @@ TEST_F(notify, event_wakes_poll_in_another_process)
 	if (pid == 0) {
 		int fd = mqk_open_bind(self->name, O_RDONLY);
 		struct pollfd p = { .fd = fd, .events = POLLPRI };
+		__u64 start;
 
 		CHILD_CHECK(fd >= 0);
 		CHILD_CHECK(mqk_notify(fd, MQLAB_NOTIFY_EVENT, 0, 0) == 0);
 		CHILD_CHECK(write(ready[1], "r", 1) == 1);
+		start = mqk_now_ns(CLOCK_MONOTONIC);
 		CHILD_CHECK(poll(&p, 1, MQK_WAIT_MS) == 1);
+		/* woken by the send, not found ready when the timeout ran out */
+		CHILD_CHECK(mqk_now_ns(CLOCK_MONOTONIC) - start <
+			    MQK_WAIT_MS * 1000000ULL);
 		CHILD_CHECK(p.revents == POLLPRI);
 		CHILD_CHECK(mqk_notify(fd, MQLAB_NOTIFY_ACK, 0, 0) == 0);
 		p.revents = 0;

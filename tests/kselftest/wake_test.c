@@ -630,6 +630,12 @@ static void poll_child(int fd, short events, int ready_fd)
 	CHILD_CHECK(p.revents & events);
 	/* it did block until the other process acted, MQK_GRACE_MS later */
 	CHILD_CHECK(waited >= MQK_GRACE_MS * 1000000ULL);
+	/*
+	 * ... and was woken by it: poll() re-checks the fd when its timeout
+	 * expires, so without a wake-up it would still return 1, but only
+	 * after the whole MQK_WAIT_MS.
+	 */
+	CHILD_CHECK(waited < MQK_WAIT_MS * 1000000ULL);
 	_exit(0);
 }
 
