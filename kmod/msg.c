@@ -181,7 +181,16 @@ void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
 	}
 	if (wake->notice.owner)
 		mqlab_notice_deliver(&wake->notice);
-	if (wake->poll)
+	/*
+	 * Most sends and receives have no poll()er to tell, and the wake-up
+	 * would take the wait-queue lock with interrupts off every time.
+	 * wq_has_sleeper() is enough: a poller adds itself to poll_wq before
+	 * it reads the queue state under q->lock, and we changed that state
+	 * under q->lock before this check, so either it sees the new state or
+	 * we see it on the wait queue (and the smp_mb() in wq_has_sleeper()
+	 * orders our check after the unlock).
+	 */
+	if (wake->poll && wq_has_sleeper(&q->poll_wq))
 		wake_up_interruptible_poll(&q->poll_wq, wake->poll);
 }
 
