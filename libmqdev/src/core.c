@@ -132,20 +132,19 @@ int mqcore_opts_in(void *dst, size_t dst_sz, size_t min_sz,
 int mqcore_opts_out(void *dst, size_t min_sz, const void *src,
 		    size_t known_sz)
 {
-	size_t sz;
+	size_t sz, n;
 
 	memcpy(&sz, dst, sizeof(sz));
 	if (sz < min_sz)
 		return -EINVAL;
-	/* Copy all but the sz field, which stays the caller's. */
-	if (sz > known_sz) {
-		memcpy((char *)dst + sizeof(sz), (const char *)src + sizeof(sz),
-		       known_sz - sizeof(sz));
-		memset((char *)dst + known_sz, 0, sz - known_sz);
-	} else {
-		memcpy((char *)dst + sizeof(sz), (const char *)src + sizeof(sz),
-		       sz - sizeof(sz));
-	}
+	/*
+	 * Copy what both sides know, all but the sz field, which stays the
+	 * caller's; a newer caller's tail that we do not know is zeroed.
+	 */
+	n = sz < known_sz ? sz : known_sz;
+	memcpy((char *)dst + sizeof(sz), (const char *)src + sizeof(sz),
+	       n - sizeof(sz));
+	memset((char *)dst + n, 0, sz - n);
 	return 0;
 }
 
