@@ -7,7 +7,6 @@
  * meaning later), decodes names and timeouts into kernel form before
  * any lock is taken, and zeroes every struct it copies out.
  */
-#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
@@ -114,7 +113,8 @@ long mqlab_ioc_version(void __user *argp)
 	memset(&v, 0, sizeof(v));
 	v.major = MQLAB_VERSION_MAJOR;
 	v.minor = MQLAB_VERSION_MINOR;
-	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT;
+	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
+		     MQLAB_FEAT_ACCOUNT;
 	v.name_max = MQLAB_NAME_MAX;
 	v.prio_max = MQLAB_PRIO_MAX;
 	v.max_queues = mqlab_max_queues;
@@ -127,18 +127,15 @@ long mqlab_ioc_version(void __user *argp)
 	return copy_to_user(argp, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * The attributes (mode, maxmsg, msgsize) are checked by mqlab_bind(),
+ * and only when it really creates a queue.
+ */
 static int mqlab_check_bind(const struct mqlab_bind *req)
 {
 	if ((req->flags & ~MQLAB_BIND_FLAGS) || req->pad)
 		return -EINVAL;
 	if ((req->flags & MQLAB_BIND_EXCL) && !(req->flags & MQLAB_BIND_CREATE))
-		return -EINVAL;
-	/* The attributes only matter, and are only checked, for CREATE. */
-	if (!(req->flags & MQLAB_BIND_CREATE))
-		return 0;
-	if (req->mode & ~0777)
-		return -EINVAL;
-	if (req->maxmsg > mqlab_maxmsg_max || req->msgsize > mqlab_msgsize_max)
 		return -EINVAL;
 	return 0;
 }
@@ -161,7 +158,7 @@ long mqlab_ioc_bind(struct file *file, void __user *argp)
 	return mqlab_bind(file, file->private_data, &req, name);
 }
 
-long mqlab_ioc_unlink(void __user *argp)
+long mqlab_ioc_unlink(struct file *file, void __user *argp)
 {
 	char name[MQLAB_NAME_MAX + 1];
 	struct mqlab_unlink req;
@@ -175,7 +172,7 @@ long mqlab_ioc_unlink(void __user *argp)
 	if (ret)
 		return ret;
 
-	return mqlab_unlink(name, req.name_len);
+	return mqlab_unlink(file, name, req.name_len);
 }
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
@@ -197,8 +194,9 @@ long mqlab_ioc_send(struct file *file, void __user *argp)
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
-	return mqlab_send(q, u64_to_user_ptr(req.buf), req.len, req.prio,
-			  mqlab_nonblock(file, req.flags), &dl);
+	return mqlab_send(file->private_data, q, u64_to_user_ptr(req.buf),
+			  req.len, req.prio, mqlab_nonblock(file, req.flags),
+			  &dl);
 }
 
 long mqlab_ioc_recv(struct file *file, void __user *argp)

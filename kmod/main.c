@@ -45,7 +45,23 @@ MODULE_PARM_DESC(msgsize_max,
 unsigned long mqlab_max_total_bytes = 64UL << 20;
 module_param_named(max_total_bytes, mqlab_max_total_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_total_bytes,
-		 "Bytes all queues together may reserve (default 64 MiB)");
+		 "Bytes all queues and blocked senders together may hold (default 64 MiB)");
+
+/* Per-user limits (account.c); CAP_SYS_RESOURCE exceeds them. */
+unsigned int mqlab_max_user_queues = 64;
+module_param_named(max_user_queues, mqlab_max_user_queues, uint, 0444);
+MODULE_PARM_DESC(max_user_queues,
+		 "Queues one user may have alive at once (default 64)");
+
+unsigned long mqlab_max_user_bytes = 16UL << 20;
+module_param_named(max_user_bytes, mqlab_max_user_bytes, ulong, 0444);
+MODULE_PARM_DESC(max_user_bytes,
+		 "Bytes one user's queues and blocked senders may hold (default 16 MiB)");
+
+unsigned long mqlab_user_msgsize_max = 8192;
+module_param_named(user_msgsize_max, mqlab_user_msgsize_max, ulong, 0444);
+MODULE_PARM_DESC(user_msgsize_max,
+		 "Largest message size without CAP_SYS_RESOURCE, bytes (default 8192)");
 
 static ushort mqlab_mode = 0666;
 module_param_named(mode, mqlab_mode, ushort, 0444);
@@ -53,9 +69,10 @@ MODULE_PARM_DESC(mode, "Permission bits of /dev/mqueue-lab (default 0666)");
 
 /*
  * Refuse parameters that make no sense, rather than loading a module
- * that cannot work: every limit at least 1, defaults within the caps,
- * a default queue that fits in the total, and sizes that fit the
- * __u32 length fields and read()'s return value.
+ * that cannot work: every limit at least 1, defaults within the caps
+ * (an unprivileged user's too), per-user limits within the module-wide
+ * ones, a default queue's payload within the per-user bytes, and sizes
+ * that fit the __u32 length fields and read()'s return value.
  */
 static int __init mqlab_check_params(void)
 {
@@ -67,12 +84,18 @@ static int __init mqlab_check_params(void)
 		return -EINVAL;
 	if (!mqlab_default_maxmsg || mqlab_default_maxmsg > mqlab_maxmsg_max)
 		return -EINVAL;
+	if (!mqlab_user_msgsize_max ||
+	    mqlab_user_msgsize_max > mqlab_msgsize_max)
+		return -EINVAL;
 	if (!mqlab_default_msgsize ||
-	    mqlab_default_msgsize > mqlab_msgsize_max)
+	    mqlab_default_msgsize > mqlab_user_msgsize_max)
+		return -EINVAL;
+	if (!mqlab_max_user_queues || mqlab_max_user_queues > mqlab_max_queues ||
+	    mqlab_max_user_bytes > mqlab_max_total_bytes)
 		return -EINVAL;
 	if (check_mul_overflow((unsigned long)mqlab_default_maxmsg,
 			       mqlab_default_msgsize, &bytes) ||
-	    bytes > mqlab_max_total_bytes)
+	    bytes > mqlab_max_user_bytes)
 		return -EINVAL;
 	if (mqlab_mode & ~0777)
 		return -EINVAL;
@@ -120,6 +143,7 @@ static int mqlab_release(struct inode *inode, struct file *file)
 	if (q) {
 		mqlab_notify_drop_file(q, pf, NULL);
 		mqlab_queue_put(q);
+		mqlab_user_put(pf->acct);
 	}
 	kfree(pf);
 	return 0;
@@ -151,11 +175,18 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 
 	if (IS_ERR(q))
 		return PTR_ERR(q);
+	/*
+	 * read() returns 0 for a zero-length message, which a stream reader
+	 * takes for end of file; write() does not make such messages (only
+	 * MQLAB_IOC_SEND does, whose receiver can tell them apart).
+	 */
+	if (!count)
+		return -EINVAL;
 	if (count > q->msgsize)		/* before truncating it to u32 */
 		return -EMSGSIZE;
 
-	ret = mqlab_send(q, buf, count, 0, file->f_flags & O_NONBLOCK,
-			 &forever);
+	ret = mqlab_send(file->private_data, q, buf, count, 0,
+			 file->f_flags & O_NONBLOCK, &forever);
 	return ret ? ret : count;
 }
 
@@ -193,7 +224,7 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd,
 	case MQLAB_IOC_BIND:
 		return mqlab_ioc_bind(file, argp);
 	case MQLAB_IOC_UNLINK:
-		return mqlab_ioc_unlink(argp);
+		return mqlab_ioc_unlink(file, argp);
 	case MQLAB_IOC_SEND:
 		return mqlab_ioc_send(file, argp);
 	case MQLAB_IOC_RECV:
@@ -261,6 +292,7 @@ static void __exit mqlab_exit(void)
 	misc_deregister(&mqlab_misc);
 	mqlab_proc_exit();
 	mqlab_table_exit();
+	mqlab_account_exit();
 }
 
 module_init(mqlab_init);

@@ -13,9 +13,15 @@
  *     are not all woken for one message.
  *   - Wake-ups are issued after the queue lock is dropped.
  *
+ *   - A message is built of pieces of at most a page (as load_msg()
+ *     builds a msg_msg), each filled from user space as soon as it is
+ *     allocated: no message needs a large contiguous or vmalloc'ed
+ *     buffer, and a send whose buffer faults allocates no more than a
+ *     page past the fault.
+ *
  * Later work hooks in here: batched send/receive loop over
  * mqlab_deliver()/mqlab_take(), a per-queue message cache replaces
- * mqlab_msg_alloc()/mqlab_msg_free(), and tracepoints go into
+ * mqlab_msg_load()/mqlab_msg_free(), and tracepoints go into
  * mqlab_send() and mqlab_receive().
  */
 #include <linux/cred.h>
@@ -68,22 +74,100 @@
  *    wake_up_process() after the store makes the task runnable again.
  */
 
-/*
- * The one place that allocates a message.  GFP_KERNEL_ACCOUNT charges it
- * to the sender's memory cgroup.  struct_size() saturates on overflow,
- * and kvmalloc() then fails.
- */
-static struct mqlab_msg *mqlab_msg_alloc(u32 len)
-{
-	struct mqlab_msg *msg;
+/* Payload bytes in struct mqlab_msg itself, and in each further piece. */
+#define MQLAB_MSG_INLINE	(PAGE_SIZE - sizeof(struct mqlab_msg))
+#define MQLAB_SEG_DATA		(PAGE_SIZE - sizeof(struct mqlab_msg_seg))
 
-	return kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+static size_t mqlab_msg_head_len(u64 len)
+{
+	return min_t(u64, len, MQLAB_MSG_INLINE);
+}
+
+/*
+ * The memory a message of @len payload bytes takes, as allocated by
+ * mqlab_msg_load(): what per-user and module-wide limits are charged.
+ */
+u64 mqlab_msg_charge(u64 len)
+{
+	u64 charge = kmalloc_size_roundup(sizeof(struct mqlab_msg) +
+					  mqlab_msg_head_len(len));
+
+	if (len > MQLAB_MSG_INLINE)
+		charge += DIV_ROUND_UP_ULL(len - MQLAB_MSG_INLINE,
+					   MQLAB_SEG_DATA) * PAGE_SIZE;
+	return charge;
 }
 
 static void mqlab_msg_free(struct mqlab_msg *msg)
 {
+	struct mqlab_msg_seg *seg = msg->next, *next;
+
+	for (; seg; seg = next) {
+		next = seg->next;
+		kfree(seg);
+	}
 	put_pid(msg->sender);
-	kvfree(msg);
+	kfree(msg);
+}
+
+/*
+ * The one place that allocates a message: @len bytes from @buf, piece by
+ * piece.  GFP_KERNEL_ACCOUNT charges it to the sender's memory cgroup.
+ * Only the payload is filled in.  ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).
+ */
+static struct mqlab_msg *mqlab_msg_load(const void __user *buf, u32 len)
+{
+	size_t chunk = mqlab_msg_head_len(len);
+	struct mqlab_msg_seg **tail, *seg;
+	struct mqlab_msg *msg;
+	int ret = -EFAULT;
+
+	msg = kmalloc(sizeof(*msg) + chunk, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->sender = NULL;
+	msg->next = NULL;
+	if (copy_from_user(msg->data, buf, chunk))
+		goto out_free;
+
+	for (tail = &msg->next; len > chunk; tail = &seg->next) {
+		buf += chunk;
+		len -= chunk;
+		chunk = min_t(size_t, len, MQLAB_SEG_DATA);
+		seg = kmalloc(sizeof(*seg) + chunk, GFP_KERNEL_ACCOUNT);
+		if (!seg) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		seg->next = NULL;
+		*tail = seg;
+		if (copy_from_user(seg->data, buf, chunk))
+			goto out_free;
+	}
+	return msg;
+
+out_free:
+	mqlab_msg_free(msg);
+	return ERR_PTR(ret);
+}
+
+/* Copy the payload of @msg to @buf, piece by piece; 0 or -EFAULT. */
+static int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
+{
+	size_t chunk = mqlab_msg_head_len(msg->len);
+	const struct mqlab_msg_seg *seg;
+	u32 left = msg->len - chunk;
+
+	if (copy_to_user(buf, msg->data, chunk))
+		return -EFAULT;
+	for (seg = msg->next; seg; seg = seg->next) {
+		buf += chunk;
+		chunk = min_t(size_t, left, MQLAB_SEG_DATA);
+		left -= chunk;
+		if (copy_to_user(buf, seg->data, chunk))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* Tree order: higher priority first, then older (smaller seq) first. */
@@ -314,22 +398,35 @@ static void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 	mqlab_waiter_done(q, s, &q->nr_send_waiters, wake);
 }
 
-/* Queue @msg or block; on success @msg belongs to the queue. */
-static int mqlab_send_msg(struct mqlab_queue *q, struct mqlab_msg *msg,
-			  bool nonblock, const struct mqlab_deadline *dl)
+/*
+ * Queue @msg or block; on success @msg belongs to the queue.  A sender
+ * that blocks keeps @msg meanwhile: it is charged to the sender (@pf's
+ * opener) before it sleeps, and refunded when it wakes, whatever the
+ * outcome (by then @msg is in the queue, which is charged for it, or it
+ * is the caller's to free).
+ */
+static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
+			  struct mqlab_msg *msg, bool nonblock,
+			  const struct mqlab_deadline *dl)
 {
+	u64 held = mqlab_msg_charge(msg->len);
 	struct mqlab_wake wake = {};
 	struct mqlab_waiter w = { .msg = msg };
+	int ret;
 
 	spin_lock(&q->lock);
 	if (q->curmsgs >= q->maxmsg) {
-		if (nonblock) {
+		ret = nonblock ? -EAGAIN :
+			mqlab_charge_held(pf->acct, held, pf->unlimited);
+		if (ret) {
 			spin_unlock(&q->lock);
-			return -EAGAIN;
+			return ret;
 		}
 		/* A receiver moves @msg into the queue: mqlab_refill(). */
-		return mqlab_wait(q, &w, &q->send_waiters,
-				  &q->nr_send_waiters, dl);
+		ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters,
+				 dl);
+		mqlab_uncharge_held(pf->acct, held);
+		return ret;
 	}
 	mqlab_deliver(q, msg, &wake);
 	spin_unlock(&q->lock);
@@ -339,11 +436,12 @@ static int mqlab_send_msg(struct mqlab_queue *q, struct mqlab_msg *msg,
 }
 
 /*
- * Send @len bytes from @buf at @prio.  The message is built outside the
- * queue lock; see the top of this file.
+ * Send @len bytes from @buf at @prio through @pf, bound to @q.  The
+ * message is built outside the queue lock; see the top of this file.
  */
-int mqlab_send(struct mqlab_queue *q, const void __user *buf, u32 len,
-	       u32 prio, bool nonblock, const struct mqlab_deadline *dl)
+int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
+	       const void __user *buf, u32 len, u32 prio, bool nonblock,
+	       const struct mqlab_deadline *dl)
 {
 	struct mqlab_msg *msg;
 	int ret;
@@ -351,19 +449,15 @@ int mqlab_send(struct mqlab_queue *q, const void __user *buf, u32 len,
 	if (len > q->msgsize)
 		return -EMSGSIZE;
 
-	msg = mqlab_msg_alloc(len);
-	if (!msg)
-		return -ENOMEM;
-	if (copy_from_user(msg->data, buf, len)) {
-		kvfree(msg);
-		return -EFAULT;
-	}
+	msg = mqlab_msg_load(buf, len);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	msg->len = len;
 	msg->prio = prio;
 	msg->uid = current_uid();
 	msg->sender = get_pid(task_tgid(current));
 
-	ret = mqlab_send_msg(q, msg, nonblock, dl);
+	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
 		mqlab_msg_free(msg);
 	return ret;
@@ -444,9 +538,8 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		return ret;
 
 	/* Outside the queue lock: this may fault and sleep. */
-	if (copy_to_user(buf, msg->data, msg->len)) {
-		ret = -EFAULT;
-	} else {
+	ret = mqlab_msg_store(buf, msg);
+	if (!ret) {
 		info->len = msg->len;
 		info->prio = msg->prio;
 		info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));

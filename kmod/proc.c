@@ -1,17 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proc.c - /proc/mqueue-lab, a table of the named queues
+ * proc.c - /proc/mqueue-lab and /proc/mqueue-lab-users
  *
- * The first line is the header, then one line per named queue:
+ * /proc/mqueue-lab: the first line is the header, then one line per
+ * queue:
  *
- *   name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting
+ *   name uid gid mode maxmsg msgsize curmsgs curbytes
+ *   receivers_waiting senders_waiting charged state
+ *
+ * (one line in the file).
  *
  * Columns are separated by single spaces.  In the name, a space, tab,
  * newline or backslash and every non-printable or non-ASCII byte are
  * written as a backslash and three octal digits ("\040" for a space),
  * so the name is always one column.  uid and gid are seen from the
  * reader's user namespace (the overflow id if unmapped), mode is octal,
- * and the rest are decimal.  Unlinked queues are not listed.
+ * and the rest are decimal.  charged is what the queue is charged for
+ * (account.c), state is "named" or "unlinked".
+ *
+ * What a reader sees (perm.c): the named queues it owns or could bind;
+ * the administrator sees every named queue and also the unlinked ones
+ * that fds still keep alive, which hold their charges until closed.
+ *
+ * /proc/mqueue-lab-users: each user's charges; see mqlab_users_show().
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -20,12 +31,17 @@
 
 #include "queue.h"
 
+#define MQLAB_PROC_USERS_NAME	(MQLAB_PROC_USERS_PATH + sizeof("/proc/") - 1)
+
 static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 {
 	struct user_namespace *ns = seq_user_ns(arg);
 	struct seq_file *m = arg;
 	u32 nr_recv, nr_send;
 	u64 curmsgs, curbytes;
+
+	if (q->named ? !mqlab_may_see(m->file, q) : !mqlab_sees_all(m->file))
+		return;
 
 	spin_lock(&q->lock);
 	curmsgs = q->curmsgs;
@@ -36,15 +52,16 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 
 	seq_escape_mem(m, q->name, q->name_len,
 		       ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, " \t\n\\");
-	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u\n",
+	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u %llu %s\n",
 		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
 		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes,
-		   nr_recv, nr_send);
+		   nr_recv, nr_send, q->charge,
+		   q->named ? "named" : "unlinked");
 }
 
 static int mqlab_proc_show(struct seq_file *m, void *v)
 {
-	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting\n");
+	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting charged state\n");
 
 	mqlab_table_lock();
 	mqlab_table_for_each(mqlab_proc_show_queue, m);
@@ -52,14 +69,26 @@ static int mqlab_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int mqlab_proc_users_show(struct seq_file *m, void *v)
+{
+	mqlab_users_show(m);
+	return 0;
+}
+
 int mqlab_proc_init(void)
 {
 	if (!proc_create_single(MQLAB_DEVICE_NAME, 0444, NULL, mqlab_proc_show))
 		return -ENOMEM;
+	if (!proc_create_single(MQLAB_PROC_USERS_NAME, 0444, NULL,
+				mqlab_proc_users_show)) {
+		remove_proc_entry(MQLAB_DEVICE_NAME, NULL);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void mqlab_proc_exit(void)
 {
+	remove_proc_entry(MQLAB_PROC_USERS_NAME, NULL);
 	remove_proc_entry(MQLAB_DEVICE_NAME, NULL);
 }

@@ -9,7 +9,6 @@
  * with its last fd.  Module unload (only possible with no fd open) drops
  * the table's references, which frees every remaining queue.
  */
-#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
@@ -24,11 +23,10 @@
 
 #define MQLAB_HASH_BITS	6
 
-/* Guards the three objects below and mqlab_queue.hnode. */
+/* Guards the two objects below and mqlab_queue.hnode, .all and .named. */
 static DEFINE_MUTEX(mqlab_table_mutex);
 static DEFINE_HASHTABLE(mqlab_table, MQLAB_HASH_BITS);
-static unsigned int mqlab_nr_queues;	/* live queues, named or not */
-static u64 mqlab_reserved_bytes;	/* sum of their ->reserved */
+static LIST_HEAD(mqlab_all_queues);	/* every live queue, named or not */
 
 void mqlab_table_lock(void)
 {
@@ -65,11 +63,48 @@ static struct mqlab_queue *mqlab_lookup(const char *name, u32 len)
 }
 
 /*
- * Allocate and fully initialise a queue for @req.  It is invisible to
- * everybody else until mqlab_bind() inserts it into the table.
+ * The attributes of a queue to be created: checked only when one is
+ * created, and ignored when BIND with CREATE finds the queue.  Above
+ * user_msgsize_max only with CAP_SYS_RESOURCE, as above the mqueue
+ * sysctl msgsize_max.
+ */
+static int mqlab_check_create(const struct mqlab_bind *req, bool unlimited)
+{
+	if (req->mode & ~0777)
+		return -EINVAL;
+	if (req->maxmsg > mqlab_maxmsg_max || req->msgsize > mqlab_msgsize_max)
+		return -EINVAL;
+	if (req->msgsize > mqlab_user_msgsize_max && !unlimited)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Everything a queue of @maxmsg messages of @msgsize bytes can take:
+ * the queue itself and @maxmsg of its largest messages, headers and
+ * allocator rounding included.  The caps keep this far from
+ * overflowing; U64_MAX (which no limit admits) if it ever did.
+ */
+static u64 mqlab_queue_charge(u64 maxmsg, u64 msgsize)
+{
+	u64 bytes;
+
+	if (check_mul_overflow(maxmsg, mqlab_msg_charge(msgsize), &bytes) ||
+	    check_add_overflow(bytes, (u64)kmalloc_size_roundup(sizeof(struct mqlab_queue)),
+			       &bytes))
+		return U64_MAX;
+	return bytes;
+}
+
+/*
+ * Allocate and fully initialise a queue for @req, created through
+ * @file and charged to @acct.  It is invisible to everybody else until
+ * mqlab_bind() inserts it into the table.
  */
 static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
-					     const char *name)
+					     const char *name,
+					     const struct file *file,
+					     struct mqlab_user *acct)
 {
 	struct mqlab_queue *q;
 
@@ -80,16 +115,14 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 	kref_init(&q->ref);		/* the name table's reference */
 	q->name_len = req->name_len;
 	memcpy(q->name, name, req->name_len);
-	q->uid = current_fsuid();
-	q->gid = current_fsgid();
+	q->uid = file->f_cred->fsuid;
+	q->gid = file->f_cred->fsgid;
 	q->mode = req->mode & ~current_umask();
 	q->maxmsg = req->maxmsg ?: mqlab_default_maxmsg;
 	q->msgsize = req->msgsize ?: mqlab_default_msgsize;
-	/* The caps keep this far from overflowing; check anyway. */
-	if (check_mul_overflow(q->maxmsg, q->msgsize, &q->reserved)) {
-		kfree(q);
-		return ERR_PTR(-ENOSPC);
-	}
+	q->charge = mqlab_queue_charge(q->maxmsg, q->msgsize);
+	q->acct = acct;
+	INIT_LIST_HEAD(&q->all);
 
 	spin_lock_init(&q->lock);
 	q->msgs = RB_ROOT_CACHED;
@@ -100,21 +133,23 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 }
 
 /*
- * Charge a new queue against the module-wide limits and make it
- * visible.  Caller must hold the table lock.
+ * Charge a new queue to its creator and make it visible.  The queue
+ * then holds a reference on its accounting.  Caller must hold the
+ * table lock.
  */
-static int mqlab_queue_insert(struct mqlab_queue *q)
+static int mqlab_queue_insert(struct mqlab_queue *q, bool unlimited)
 {
+	int ret;
+
 	lockdep_assert_held(&mqlab_table_mutex);
 
-	if (mqlab_nr_queues >= mqlab_max_queues)
-		return -ENOSPC;
-	if (q->reserved > mqlab_max_total_bytes - mqlab_reserved_bytes)
-		return -ENOSPC;
-
-	mqlab_nr_queues++;
-	mqlab_reserved_bytes += q->reserved;
+	ret = mqlab_charge_queue(q->acct, q->charge, unlimited);
+	if (ret)
+		return ret;
+	mqlab_user_hold(q->acct);
 	hash_add(mqlab_table, &q->hnode, mqlab_name_hash(q->name, q->name_len));
+	q->named = true;
+	list_add_tail(&q->all, &mqlab_all_queues);
 	return 0;
 }
 
@@ -126,14 +161,14 @@ static void mqlab_queue_release(struct kref *ref)
 	 * Unnamed by now (the table's reference goes first) and with no fd
 	 * bound, so no registration is left either; put_pid(NULL) is a no-op.
 	 */
-	mqlab_msg_free_all(q);
-	put_pid(q->notify.owner);
-
 	mutex_lock(&mqlab_table_mutex);
-	mqlab_nr_queues--;
-	mqlab_reserved_bytes -= q->reserved;
+	list_del(&q->all);
 	mutex_unlock(&mqlab_table_mutex);
 
+	mqlab_msg_free_all(q);
+	put_pid(q->notify.owner);
+	mqlab_uncharge_queue(q->acct, q->charge);
+	mqlab_user_put(q->acct);
 	kfree(q);
 }
 
@@ -143,33 +178,11 @@ void mqlab_queue_put(struct mqlab_queue *q)
 	kref_put(&q->ref, mqlab_queue_release);
 }
 
-/*
- * May the caller open @q with the access mode of @file?  The rule of
- * generic_permission(): the owner's bits if the caller's fsuid owns the
- * queue, else the group's if it is in the group, else the others'.
- * CAP_DAC_OVERRIDE wins, as it does for inode_permission().
- */
-static int mqlab_may_open(const struct mqlab_queue *q,
-			  const struct file *file)
+/* The MAY_READ / MAY_WRITE that binding @file asks for. */
+static int mqlab_want(const struct file *file)
 {
-	unsigned int mode = q->mode;
-	unsigned int want = 0;
-
-	if (file->f_mode & FMODE_READ)
-		want |= 04;
-	if (file->f_mode & FMODE_WRITE)
-		want |= 02;
-
-	if (uid_eq(current_fsuid(), q->uid))
-		mode >>= 6;
-	else if (in_group_p(q->gid))
-		mode >>= 3;
-
-	if (!(want & ~mode))
-		return 0;
-	if (capable(CAP_DAC_OVERRIDE))
-		return 0;
-	return -EACCES;
+	return (file->f_mode & FMODE_READ ? MAY_READ : 0) |
+	       (file->f_mode & FMODE_WRITE ? MAY_WRITE : 0);
 }
 
 /* Bind to an existing queue (a reference is already held on @q). */
@@ -180,25 +193,42 @@ static int mqlab_open_existing(struct mqlab_queue *q, struct file *file,
 
 	if ((flags & excl) == excl)
 		return -EEXIST;
-	return mqlab_may_open(q, file);
+	return mqlab_may_open(file, q, mqlab_want(file));
 }
 
 /*
  * MQLAB_IOC_BIND: @req is validated and @name copied in by the caller.
  * With CREATE the new queue is built before the table lock is taken,
- * and thrown away again if the name turns out to exist.
+ * and thrown away again if the name turns out to exist; so are its
+ * attributes, which only a queue that is really created must pass.
  */
 int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name)
 {
+	bool unlimited = mqlab_unlimited(file);
 	struct mqlab_queue *new = NULL;
+	struct mqlab_user *acct;
 	struct mqlab_queue *q;
+	int create_err = 0;
 	int ret;
 
+	/* Neither read nor write (access mode 3): EINVAL, as mq_open(). */
+	if (!mqlab_want(file))
+		return -EINVAL;
+
+	acct = mqlab_user_get(file->f_cred->uid);
+	if (!acct)
+		return -ENOMEM;
+
 	if (req->flags & MQLAB_BIND_CREATE) {
-		new = mqlab_queue_alloc(req, name);
-		if (IS_ERR(new))
-			return PTR_ERR(new);
+		create_err = mqlab_check_create(req, unlimited);
+		if (!create_err) {
+			new = mqlab_queue_alloc(req, name, file, acct);
+			if (IS_ERR(new)) {
+				create_err = PTR_ERR(new);
+				new = NULL;
+			}
+		}
 	}
 
 	mutex_lock(&mqlab_table_mutex);
@@ -215,8 +245,11 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 			mqlab_queue_put(q);
 			goto out_free_new;
 		}
+	} else if (create_err) {
+		ret = create_err;
+		goto out_unlock;
 	} else if (new) {
-		ret = mqlab_queue_insert(new);
+		ret = mqlab_queue_insert(new, unlimited);
 		if (ret)
 			goto out_unlock;
 		q = new;
@@ -227,6 +260,10 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 		goto out_unlock;
 	}
 
+	/* The fd keeps the accounting reference taken above. */
+	pf->acct = acct;
+	pf->unlimited = unlimited;
+	acct = NULL;
 	/* Pairs with smp_load_acquire() in mqlab_file_queue(). */
 	smp_store_release(&pf->q, q);
 	ret = 0;
@@ -235,16 +272,16 @@ out_unlock:
 	mutex_unlock(&mqlab_table_mutex);
 out_free_new:
 	kfree(new);	/* never visible, so a plain kfree() is enough */
+	if (acct)
+		mqlab_user_put(acct);
 	return ret;
 }
 
 /*
- * MQLAB_IOC_UNLINK: remove the name now; the queue lives on while fds
- * are bound to it.  Only the owner or CAP_FOWNER may do it, the rule of
- * a sticky directory such as the mqueue file system's root; others get
- * EACCES, as mq_unlink() gives them.
+ * MQLAB_IOC_UNLINK through @file: remove the name now; the queue lives
+ * on while fds are bound to it.  Who may: mqlab_may_unlink().
  */
-int mqlab_unlink(const char *name, u32 name_len)
+int mqlab_unlink(const struct file *file, const char *name, u32 name_len)
 {
 	struct mqlab_queue *q;
 	int ret = 0;
@@ -255,11 +292,11 @@ int mqlab_unlink(const char *name, u32 name_len)
 		ret = -ENOENT;
 		goto out_unlock;
 	}
-	if (!uid_eq(current_fsuid(), q->uid) && !capable(CAP_FOWNER)) {
-		ret = -EACCES;
+	ret = mqlab_may_unlink(file, q);
+	if (ret)
 		goto out_unlock_put;
-	}
 	hash_del(&q->hnode);
+	q->named = false;
 	mutex_unlock(&mqlab_table_mutex);
 
 	/* The lookup's reference, then the table's, outside the mutex. */
@@ -276,16 +313,18 @@ out_unlock:
 	return ret;
 }
 
-/* Call @fn for every named queue.  Caller must hold the table lock. */
+/*
+ * Call @fn for every live queue, named or unlinked, oldest first.
+ * Caller must hold the table lock.
+ */
 void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 			  void *arg)
 {
 	struct mqlab_queue *q;
-	int bkt;
 
 	lockdep_assert_held(&mqlab_table_mutex);
 
-	hash_for_each(mqlab_table, bkt, q, hnode)
+	list_for_each_entry(q, &mqlab_all_queues, all)
 		fn(q, arg);
 }
 
@@ -298,6 +337,7 @@ static struct mqlab_queue *mqlab_table_pop(void)
 	mutex_lock(&mqlab_table_mutex);
 	hash_for_each(mqlab_table, bkt, q, hnode) {
 		hash_del(&q->hnode);
+		q->named = false;
 		mutex_unlock(&mqlab_table_mutex);
 		return q;
 	}
@@ -315,5 +355,5 @@ void mqlab_table_exit(void)
 
 	while ((q = mqlab_table_pop()))
 		mqlab_queue_put(q);
-	WARN_ON(mqlab_nr_queues || mqlab_reserved_bytes);
+	WARN_ON(!list_empty(&mqlab_all_queues));
 }

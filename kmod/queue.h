@@ -5,16 +5,19 @@
  * Objects and their locks, outermost first:
  *
  *   mqlab_table_lock (mutex, queue.c)
- *	the table of named queues, the number of live queues and the
- *	bytes they reserve against max_total_bytes.
+ *	the table of named queues and the list of every live queue,
+ *	named or unlinked.
  *   mqlab_queue.lock (spinlock, one per queue)
  *	everything that changes while a queue is in use: its messages,
  *	counters, blocked tasks and notification registration, and the
  *	notify_pending flag of every fd bound to it.
+ *   mqlab_acct_lock (spinlock, account.c)
+ *	the per-user accounting table and every charge: queues and bytes,
+ *	per user and for the whole module.
  *
- * The table mutex may be held while taking a queue lock, never the
- * other way round.  Nothing sleeps, allocates memory or touches user
- * memory while a queue lock is held.
+ * Order: table mutex, then a queue lock, then the accounting lock; never
+ * the other way round.  Nothing sleeps, allocates memory or touches user
+ * memory while a queue lock or the accounting lock is held.
  */
 #ifndef MQLAB_QUEUE_H
 #define MQLAB_QUEUE_H
@@ -29,9 +32,12 @@
 #include <linux/wait.h>
 #include <linux/mqueue_lab.h>
 
+struct cred;
 struct file;
 struct pid;
+struct seq_file;
 struct task_struct;
+struct mqlab_user;
 
 /*
  * Module parameters (main.c).  They are read-only (0444) and checked
@@ -44,6 +50,19 @@ extern unsigned long mqlab_default_msgsize;
 extern unsigned long mqlab_maxmsg_max;
 extern unsigned long mqlab_msgsize_max;
 extern unsigned long mqlab_max_total_bytes;
+extern unsigned int mqlab_max_user_queues;
+extern unsigned long mqlab_max_user_bytes;
+extern unsigned long mqlab_user_msgsize_max;
+
+/*
+ * The payload beyond what fits in the message's own allocation, in
+ * pieces of at most a page each (as load_msg() builds a msg_msg), so
+ * that no message needs a large contiguous or vmalloc'ed buffer.
+ */
+struct mqlab_msg_seg {
+	struct mqlab_msg_seg *next;	/* immutable once queued */
+	u8 data[];
+};
 
 /*
  * One message.  Allocated (with its payload) and filled in by the
@@ -58,7 +77,8 @@ struct mqlab_msg {
 	kuid_t uid;		/* sender's uid; immutable */
 	u32 prio;		/* immutable */
 	u32 len;		/* payload bytes; immutable */
-	u8 data[];		/* payload; immutable once queued */
+	struct mqlab_msg_seg *next; /* the rest of the payload; immutable */
+	u8 data[];		/* the first bytes (msg.c); immutable */
 };
 
 /* Values of mqlab_waiter.state (see the MEMORY ORDERING comment, msg.c). */
@@ -96,6 +116,8 @@ struct mqlab_queue {
 	/* One reference for the name table while named, one per bound fd. */
 	struct kref ref;
 	struct hlist_node hnode; /* in the name table; table lock */
+	struct list_head all;	/* in the list of live queues; table lock */
+	bool named;		/* in the name table; table lock */
 
 	/* Immutable once the queue is visible. */
 	u32 name_len;
@@ -105,7 +127,9 @@ struct mqlab_queue {
 	umode_t mode;
 	u64 maxmsg;
 	u64 msgsize;
-	u64 reserved;		/* maxmsg * msgsize, charged at creation */
+	/* What the queue can hold, charged to @acct at creation. */
+	u64 charge;
+	struct mqlab_user *acct; /* the creator's accounting; a reference */
 
 	spinlock_t lock;	/* protects everything below */
 	struct rb_root_cached msgs; /* leftmost = next message to receive */
@@ -131,6 +155,14 @@ struct mqlab_file {
 	 * read locklessly with mqlab_file_queue().
 	 */
 	struct mqlab_queue *q;
+	/*
+	 * Set with @q, before it is published, and fixed from then on: the
+	 * opener's accounting, charged for messages held by this fd's
+	 * blocked senders, and whether the opener may exceed the per-user
+	 * limits (CAP_SYS_RESOURCE).
+	 */
+	struct mqlab_user *acct;
+	bool unlimited;
 	bool notify_pending;	/* EPOLLPRI until ACK; q->lock */
 };
 
@@ -176,7 +208,7 @@ struct mqlab_wake {
 /* queue.c: the name table and queue lifetime */
 int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name);
-int mqlab_unlink(const char *name, u32 name_len);
+int mqlab_unlink(const struct file *file, const char *name, u32 name_len);
 void mqlab_queue_put(struct mqlab_queue *q);
 void mqlab_table_exit(void);
 void mqlab_table_lock(void);
@@ -184,9 +216,30 @@ void mqlab_table_unlock(void);
 void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 			  void *arg);
 
+/* perm.c: who may do what, with the credentials of the fd's opener */
+int mqlab_may_open(const struct file *file, const struct mqlab_queue *q,
+		   int want);
+int mqlab_may_unlink(const struct file *file, const struct mqlab_queue *q);
+bool mqlab_may_see(const struct file *file, const struct mqlab_queue *q);
+bool mqlab_sees_all(const struct file *file);
+bool mqlab_unlimited(const struct file *file);
+
+/* account.c: per-user and module-wide charges */
+struct mqlab_user *mqlab_user_get(kuid_t uid);
+void mqlab_user_hold(struct mqlab_user *u);
+void mqlab_user_put(struct mqlab_user *u);
+int mqlab_charge_queue(struct mqlab_user *u, u64 bytes, bool unlimited);
+void mqlab_uncharge_queue(struct mqlab_user *u, u64 bytes);
+int mqlab_charge_held(struct mqlab_user *u, u64 bytes, bool unlimited);
+void mqlab_uncharge_held(struct mqlab_user *u, u64 bytes);
+void mqlab_users_show(struct seq_file *m);
+void mqlab_account_exit(void);
+
 /* msg.c: messages, blocking and hand-off */
-int mqlab_send(struct mqlab_queue *q, const void __user *buf, u32 len,
-	       u32 prio, bool nonblock, const struct mqlab_deadline *dl);
+u64 mqlab_msg_charge(u64 len);
+int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
+	       const void __user *buf, u32 len, u32 prio, bool nonblock,
+	       const struct mqlab_deadline *dl);
 int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
 		  struct mqlab_msginfo *info);
@@ -205,7 +258,7 @@ void mqlab_notice_deliver(struct mqlab_notify_reg *notice);
 struct mqlab_queue *mqlab_io_queue(struct file *file, fmode_t fmode);
 long mqlab_ioc_version(void __user *argp);
 long mqlab_ioc_bind(struct file *file, void __user *argp);
-long mqlab_ioc_unlink(void __user *argp);
+long mqlab_ioc_unlink(struct file *file, void __user *argp);
 long mqlab_ioc_send(struct file *file, void __user *argp);
 long mqlab_ioc_recv(struct file *file, void __user *argp);
 long mqlab_ioc_getattr(struct file *file, void __user *argp);

@@ -1002,11 +1002,23 @@ static int bulk_create(struct mqk *k, unsigned long i, __u64 maxmsg,
 	return ret;
 }
 
+/* What the whole module holds: the "total" line of the users file. */
+static __u64 module_used(struct __test_metadata *_metadata)
+{
+	__u64 queues, bytes, held;
+
+	ASSERT_EQ(1, mqk_users_line("total", &queues, &bytes, &held))
+		TH_LOG("no total line in %s", MQLAB_PROC_USERS_PATH);
+	return bytes + held;
+}
+
 /*
- * max_total_bytes: every queue reserves maxmsg * msgsize.  Fill the cap
- * with big queues; the next one fails with ENOSPC; the rest of the cap
- * is still usable to the byte; unlinking one big queue returns its
- * reservation.
+ * max_total_bytes: every queue is charged, at creation, for all it can
+ * hold, headers included (the "charged" column of /proc/mqueue-lab).
+ * Fill the cap with big queues: exactly as many as fit are created and
+ * the next one fails with ENOSPC; the module's total grows by each
+ * queue's charge; unlinking one big queue returns its charge.  As root
+ * (CAP_SYS_RESOURCE), so that the per-user limits do not apply.
  */
 TEST_F(bind, enospc_total_bytes)
 {
@@ -1015,11 +1027,13 @@ TEST_F(bind, enospc_total_bytes)
 	__u64 msgsize_max = mqk_param(_metadata, "msgsize_max");
 	__u64 max_queues = mqk_param(_metadata, "max_queues");
 	long existing = mqk_proc_count();
-	__u64 msgsize, maxmsg, size, fit, rest;
+	__u64 msgsize, maxmsg, size, fit, used0, used;
 	char name[MQK_NAME_SIZE];
 	unsigned long i;
 	int ret = 0;
 
+	if (geteuid() != 0)
+		SKIP(return, "needs CAP_SYS_RESOURCE to pass the per-user limits");
 	ASSERT_LE(0, existing);
 	/* about four queues fill the cap */
 	msgsize = total / 4 < msgsize_max ? total / 4 : msgsize_max;
@@ -1030,47 +1044,42 @@ TEST_F(bind, enospc_total_bytes)
 		maxmsg = maxmsg_max;
 	if (!maxmsg)
 		maxmsg = 1;
-	size = maxmsg * msgsize;
-	fit = total / size;
+
+	snprintf(self->k.bulk_prefix, sizeof(self->k.bulk_prefix),
+		 "kst-%d-nb-", (int)getpid());
+	used0 = module_used(_metadata);
+	ASSERT_EQ(0, bulk_create(&self->k, 0, maxmsg, msgsize));
+	snprintf(name, sizeof(name), "%s0", self->k.bulk_prefix);
+	ASSERT_EQ(0, mqk_proc_value(name, "charged", &size));
+	/* at least the payload, and headers on top */
+	ASSERT_LT(maxmsg * msgsize, size);
+	ASSERT_EQ(used0 + size, module_used(_metadata));
+	fit = (total - used0) / size;
 	if (fit + 3 + existing > max_queues)
 		SKIP(return, "max_total_bytes=%llu needs %llu queues of %llu",
 		     (unsigned long long)total, (unsigned long long)fit,
 		     (unsigned long long)size);
 
-	snprintf(self->k.bulk_prefix, sizeof(self->k.bulk_prefix),
-		 "kst-%d-nb-", (int)getpid());
-	for (i = 0; i <= fit; i++) {
+	for (i = 1; i <= fit; i++) {
 		ret = bulk_create(&self->k, i, maxmsg, msgsize);
 		if (ret)
 			break;
 	}
 	ASSERT_EQ(-ENOSPC, ret) TH_LOG("queue %lu of %llu bytes", i + 1,
 				       (unsigned long long)size);
-	/* queues left by others may hold part of the cap */
-	ASSERT_LE(i, fit);
-	if (existing == 0) {
-		ASSERT_EQ(fit, i) TH_LOG("only %lu queues of %llu bytes fit in %llu",
-					 i,
-					 (unsigned long long)size,
-					 (unsigned long long)total);
-		/* what is left is usable, to the byte */
-		rest = total - fit * size;
-		if (rest && rest <= maxmsg_max) {
-			ret = bulk_create(&self->k, fit + 1, rest, 1);
-			ASSERT_EQ(0, ret) TH_LOG("the last %llu bytes: %s",
-						 (unsigned long long)rest,
-						 strerror(-ret));
-		}
-		if (!rest || rest <= maxmsg_max)
-			ASSERT_EQ(-ENOSPC, bulk_create(&self->k, fit + 2,
-						       1, 1));
-	}
+	ASSERT_EQ(fit, i) TH_LOG("only %lu queues of %llu bytes fit in %llu",
+				 i, (unsigned long long)size,
+				 (unsigned long long)(total - used0));
+	used = module_used(_metadata);
+	ASSERT_EQ(used0 + fit * size, used);
+	ASSERT_LT(total - used, size);
 
-	/* unlinking a closed queue returns its reservation */
-	snprintf(name, sizeof(name), "%s0", self->k.bulk_prefix);
+	/* unlinking a closed queue returns its charge */
 	ASSERT_EQ(0, mqk_unlink(name));
+	ASSERT_EQ(used - size, module_used(_metadata));
 	ret = bulk_create(&self->k, 0, maxmsg, msgsize);
 	ASSERT_EQ(0, ret) TH_LOG("after unlink: %s", strerror(-ret));
+	ASSERT_EQ(used, module_used(_metadata));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1172,7 +1181,7 @@ TEST_F(bind, unlink_missing_is_enoent)
 		  mqk_unlink(mqk_name(_metadata, &self->k, "missing")));
 }
 
-TEST_F(bind, unlink_by_non_owner_is_eacces)
+TEST_F(bind, unlink_by_non_owner_is_eperm)
 {
 	const char *name = mqk_name(_metadata, &self->k, "q");
 	pid_t pid;
@@ -1182,13 +1191,14 @@ TEST_F(bind, unlink_by_non_owner_is_eacces)
 		SKIP(return, "needs root to switch to uid %d", MQK_NOBODY);
 	/*
 	 * Even full access to the queue does not allow unlinking it; the
-	 * errno is EACCES, what mq_unlink() gives on the kernel's own mq.
+	 * errno is EPERM, what the mq_unlink system call gives on the
+	 * kernel's own mq (glibc's wrapper turns it into EACCES).
 	 */
 	close(mqk_create(_metadata, name, O_RDWR, 0666, 2, 8));
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(mqk_unlink(name) == -EACCES);
+		CHILD_CHECK(mqk_unlink(name) == -EPERM);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
@@ -1358,12 +1368,26 @@ TEST_F(bind, proc_lists_named_queues)
 				   sizeof(line2)));
 	EXPECT_TRUE(mqk_has_field(line2, "4")) TH_LOG("line: %s", line2);
 
-	/* unlinked: gone from the list although an fd is still bound */
+	EXPECT_TRUE(mqk_has_field(line2, "named")) TH_LOG("line: %s", line2);
+
+	/*
+	 * unlinked: root (the administrator) still sees it while an fd
+	 * keeps it alive, marked "unlinked"; it is gone once that fd is
+	 * closed.  (What an unprivileged reader sees: 10-access.)
+	 */
 	ASSERT_EQ(0, mqk_unlink(name));
+	if (geteuid() == 0) {
+		ASSERT_EQ(1, mqk_proc_line(name, hdr, sizeof(hdr), line,
+					   sizeof(line)));
+		EXPECT_TRUE(mqk_has_field(line, "unlinked"))
+			TH_LOG("line: %s", line);
+		EXPECT_FALSE(mqk_has_field(line, "named"));
+		EXPECT_EQ(before + 1, mqk_proc_count());
+	}
+	close(fd);
 	EXPECT_EQ(0, mqk_proc_line(name, hdr, sizeof(hdr), line,
 				   sizeof(line)));
 	EXPECT_EQ(before, mqk_proc_count());
-	close(fd);
 }
 
 FIXTURE(version) {

@@ -527,6 +527,76 @@ static inline int mqk_proc_count(void)
 	return n < 0 ? 0 : n;
 }
 
+/*
+ * The value in column @col (named in @hdr, the header line) of @line,
+ * parsed as an unsigned number.  Returns 0, or -ENOENT when there is no
+ * such column, -EINVAL when the field is not a number.
+ */
+static inline int mqk_column(const char *hdr, const char *line,
+			     const char *col, __u64 *val)
+{
+	char h[1024], l[1024], *ht, *lt, *hs, *ls, *end;
+	int want = -1, i;
+
+	snprintf(h, sizeof(h), "%s", hdr);
+	snprintf(l, sizeof(l), "%s", line);
+	for (i = 0, ht = strtok_r(h, " \t\n", &hs); ht;
+	     i++, ht = strtok_r(NULL, " \t\n", &hs))
+		if (!strcmp(ht, col))
+			want = i;
+	if (want < 0)
+		return -ENOENT;
+	for (i = 0, lt = strtok_r(l, " \t\n", &ls); lt && i < want;
+	     i++, lt = strtok_r(NULL, " \t\n", &ls))
+		;
+	if (!lt)
+		return -ENOENT;
+	errno = 0;
+	*val = strtoull(lt, &end, 0);
+	return (*end || errno || end == lt) ? -EINVAL : 0;
+}
+
+/* Column @col of queue @name's /proc/mqueue-lab line: 0 or -errno. */
+static inline int mqk_proc_value(const char *name, const char *col,
+				 __u64 *val)
+{
+	char hdr[1024], line[1024];
+	int ret = mqk_proc_line(name, hdr, sizeof(hdr), line, sizeof(line));
+
+	if (ret <= 0)
+		return ret ? ret : -ENOENT;
+	return mqk_column(hdr, line, col, val);
+}
+
+/*
+ * The line of /proc/mqueue-lab-users whose first field is @who (a uid
+ * in decimal, or "total"): its queues, bytes and held_bytes.  Returns 1
+ * when found, 0 when not, -errno when the file cannot be read.
+ */
+static inline int mqk_users_line(const char *who, __u64 *queues,
+				 __u64 *bytes, __u64 *held)
+{
+	unsigned long long q, b, h;
+	char buf[256], first[64];
+	int found = 0;
+	FILE *f;
+
+	f = fopen(MQLAB_PROC_USERS_PATH, "re");
+	if (!f)
+		return -errno;
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		if (sscanf(buf, "%63s %llu %llu %llu", first, &q, &b, &h) == 4 &&
+		    !strcmp(first, who)) {
+			*queues = q;
+			*bytes = b;
+			*held = h;
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 /* Does the whitespace-separated @line contain the field @field? */
 static inline bool mqk_has_field(const char *line, const char *field)
 {

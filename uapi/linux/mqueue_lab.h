@@ -157,6 +157,8 @@
 #define MQLAB_DEVICE_NAME	"mqueue-lab"
 #define MQLAB_DEVICE_PATH	"/dev/" MQLAB_DEVICE_NAME
 #define MQLAB_PROC_PATH		"/proc/" MQLAB_DEVICE_NAME
+/* Each user's charges (MQLAB_FEAT_ACCOUNT) */
+#define MQLAB_PROC_USERS_PATH	MQLAB_PROC_PATH "-users"
 
 #define MQLAB_VERSION_MAJOR	1
 #define MQLAB_VERSION_MINOR	0
@@ -169,6 +171,13 @@
 /* struct mqlab_version.features */
 #define MQLAB_FEAT_NOTIFY	_BITULL(0)	/* MQLAB_IOC_NOTIFY */
 #define MQLAB_FEAT_TIMEOUT	_BITULL(1)	/* MQLAB_IO_TIMEOUT & co. */
+/*
+ * The access and resource model: BIND needs read or write access mode,
+ * checks use the opener's credentials, UNLINK by others is EPERM, queues
+ * and blocked senders are charged per user (MQLAB_PROC_USERS_PATH), and
+ * /proc/mqueue-lab shows only what the reader may see.
+ */
+#define MQLAB_FEAT_ACCOUNT	_BITULL(2)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
