@@ -105,9 +105,13 @@ demo: deps
 check: deps
 	@sh tools/check.sh
 
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+
 install: user
 	$(SUBMAKE) -C libmqdev install
 	$(SUBMAKE) -C tools/mqctl install
+	install -D -m 0644 kmod/mqueue-lab.4 $(DESTDIR)$(MANDIR)/man4/mqueue-lab.4
 
 style: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h

@@ -82,7 +82,8 @@ if $MAKE install DESTDIR="$dest" PREFIX=/usr/local > "$log" 2>&1; then
 	for f in bin/mqctl include/mqdev.h include/linux/mqueue_lab.h \
 		lib/libmqdev.so.1 lib/libmqdev.so lib/libmqdev.a \
 		lib/libmqdev-posix.so lib/pkgconfig/libmqdev.pc \
-		share/man/man1/mqctl.1 share/man/man3/mqdev_open.3; do
+		share/man/man1/mqctl.1 share/man/man3/mqdev_open.3 \
+		share/man/man4/mqueue-lab.4; do
 		[ -e "$dest/usr/local/$f" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ] || echo "missing:$missing" >> "$log"

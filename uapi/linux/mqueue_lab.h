@@ -18,7 +18,9 @@
  *     no uninitialised byte is ever copied to user space.
  *   - The fd's access mode decides the direction: only an fd opened with
  *     O_RDONLY or O_RDWR may receive, only O_WRONLY or O_RDWR may send
- *     (EBADF otherwise, as for POSIX mq).
+ *     (EBADF otherwise, as for POSIX mq).  An fd opened with neither
+ *     (access mode 3, O_ACCMODE) cannot be bound at all (EINVAL, as
+ *     mq_open() gives).
  *   - A data command on an fd that is not bound yet: EBADFD.
  *   - Blocking waits are interruptible.  A signal ends a wait with EINTR,
  *     or restarts it transparently under SA_RESTART, except a wait with a
@@ -30,6 +32,36 @@
  * Too long: ENAMETOOLONG.  Empty or otherwise bad: EINVAL.  The name space
  * is global to the machine (it is not per IPC namespace).
  *
+ * Access (MQLAB_FEAT_ACCOUNT)
+ *   Every permission check uses the credentials of the process that
+ *   opened /dev/mqueue-lab (file->f_cred), as file operations do: an fd
+ *   passed to another process carries its opener's rights, no more and
+ *   no less.  Mode bits count as for a file (generic_permission()): the
+ *   owner's bits if the opener's fsuid owns the queue, else the group's
+ *   if the opener is in its group, else the others'.  A capability
+ *   counts as capable_wrt_inode_uidgid() counts it: held in the opener's
+ *   user namespace, over a queue whose owner and group are mapped there.
+ *   CAP_DAC_OVERRIDE grants binding for reading and writing,
+ *   CAP_DAC_READ_SEARCH for reading, CAP_FOWNER unlinking.  GETATTR and
+ *   NOTIFY work on any bound fd (binding needed read or write access),
+ *   as mq_getattr() and mq_notify() work on any descriptor.
+ *
+ * Resources (MQLAB_FEAT_ACCOUNT)
+ *   A queue is charged, when it is created, for everything it can hold:
+ *   maxmsg of its largest messages, each with its header and allocator
+ *   rounding, and the queue itself (the "charged" column of
+ *   /proc/mqueue-lab).  A sender that blocks on a full queue keeps its
+ *   message while it waits; that message is charged too, before the
+ *   sender sleeps, and refunded when the send returns.  Charges go to
+ *   the opener's real uid (as the kernel charges a queue to its
+ *   creator's RLIMIT_MSGQUEUE) and to the module's total.  Limits
+ *   (module parameters): max_queues and max_total_bytes for the whole
+ *   module, which nobody exceeds; max_user_queues and max_user_bytes
+ *   per user, and user_msgsize_max for a queue's message size, which
+ *   CAP_SYS_RESOURCE (in the initial user namespace) exceeds.  Messages
+ *   are kept in pieces of at most a page, so no size needs a large
+ *   contiguous buffer.  MQLAB_PROC_USERS_PATH shows each user's charges.
+ *
  * MQLAB_IOC_VERSION  (out: struct mqlab_version)
  *	Any fd, bound or not.  Reports the interface version, the feature
  *	bits and the limits in force (module parameters).
@@ -39,36 +71,46 @@
  *	Attach this fd to the queue @name.  Without MQLAB_BIND_CREATE the
  *	queue must exist.  With CREATE a missing queue is made with
  *	@maxmsg messages of at most @msgsize bytes each (0 picks the module
- *	default) and permission bits @mode & ~umask, owned by the caller's
- *	fsuid/fsgid.  CREATE|EXCL fails if the queue exists.  The attributes
- *	are ignored when an existing queue is opened.  Binding an existing
- *	queue checks the fd's access mode against the queue's owner, group
- *	and mode as for a file (read to receive, write to send).
+ *	default) and permission bits @mode & ~umask, owned by the opener's
+ *	fsuid/fsgid, and charged to the opener's uid (see Resources).
+ *	CREATE|EXCL fails if the queue exists.  The attributes (@mode,
+ *	@maxmsg, @msgsize) are checked only when a queue is really created,
+ *	and ignored when an existing queue is opened, even with CREATE.
+ *	Binding an existing queue checks the fd's access mode against the
+ *	queue's owner, group and mode (see Access; read to receive, write to
+ *	send).
  *	Errors:
  *	  EBUSY        this fd is already bound
  *	  EEXIST       CREATE|EXCL and the queue exists
  *	  ENOENT       no such queue and no CREATE
  *	  EACCES       the queue's owner/mode deny the fd's access mode
  *	  EINVAL       bad name, unknown flag, EXCL without CREATE, non-zero
- *	               pad, mode bits outside 0777, maxmsg or msgsize above
- *	               the module's caps
+ *	               pad, an fd with access mode 3; when creating: mode
+ *	               bits outside 0777, maxmsg or msgsize above the
+ *	               module's caps, or msgsize above user_msgsize_max
+ *	               without CAP_SYS_RESOURCE
  *	  ENAMETOOLONG name_len > MQLAB_NAME_MAX
  *	  ENOSPC       the module's queue limit is reached, or the new
- *	               queue's maxmsg * msgsize does not fit in what is left
- *	               of the module's total-bytes cap (every queue reserves
- *	               maxmsg * msgsize at creation, so a send never fails
- *	               for lack of global space)
+ *	               queue's charge does not fit in what is left of the
+ *	               module's total-bytes cap
+ *	  EMFILE       the opener's user has max_user_queues queues alive
+ *	               (unlinked ones that fds keep alive included), or the
+ *	               new queue's charge does not fit in what is left of
+ *	               its max_user_bytes (the errno of RLIMIT_MSGQUEUE);
+ *	               not for CAP_SYS_RESOURCE
  *	  ENOMEM       out of memory
  *
  * MQLAB_IOC_UNLINK  (in: struct mqlab_unlink)
  *	Any fd, bound or not.  Remove the name at once.  The queue and its
  *	messages live on while any fd is bound to it; blocked senders and
  *	receivers are not disturbed.  A later CREATE of the same name makes a
- *	new, empty queue.  Who may unlink: the queue's owner (fsuid equal to
- *	the owner uid) or a task with CAP_FOWNER, the rule of a sticky
- *	directory such as the kernel's own mqueue file system, with the
- *	errno that mq_unlink() gives everyone else.
- *	Errors: ENOENT (no such name), EACCES (not the owner), EINVAL,
+ *	new, empty queue.  Who may unlink: the queue's owner (the opener's
+ *	fsuid equal to the owner uid) or an opener with CAP_FOWNER over the
+ *	queue (see Access), the rule of a sticky directory such as the root
+ *	of the kernel's own mqueue file system.  Everybody else gets EPERM,
+ *	the errno of the mq_unlink system call (glibc's wrapper, and so
+ *	libmqdev-posix, report it as EACCES).
+ *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL,
  *	ENAMETOOLONG (as for BIND).
  *
  * MQLAB_IOC_SEND  (in: struct mqlab_send)
@@ -88,8 +130,12 @@
  *	  EAGAIN    queue full and non-blocking
  *	  ETIMEDOUT queue still full when the timeout expired
  *	  EINTR     interrupted by a signal (see above)
- *	  EFAULT    bad @buf
- *	  ENOMEM    out of memory
+ *	  EFAULT    bad @buf (nothing is queued)
+ *	  ENOMEM    out of memory; or the queue is full and the message,
+ *	            which a blocked sender keeps, fits neither in the
+ *	            module's total-bytes cap nor (without CAP_SYS_RESOURCE)
+ *	            in what is left of the sender's max_user_bytes: the send
+ *	            fails at once instead of blocking
  *
  * MQLAB_IOC_RECV  (in/out: struct mqlab_recv)
  *	Dequeue the oldest message of the highest priority into @buf (@len
@@ -141,11 +187,21 @@
  *	non-zero @signo or @value for an action other than SIGNAL), EFAULT.
  *
  * read(2) on a bound fd receives one message (EMSGSIZE when the buffer is
- * too small; the message stays queued).  write(2) sends one message at
- * priority 0.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT
- * when there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
+ * too small; the message stays queued).  A zero-length message (which
+ * only MQLAB_IOC_SEND can make) is read as 0 bytes: the fd never reaches
+ * end of file, so 0 from read() is always such a message.  write(2) sends
+ * one message at priority 0; a write of 0 bytes is EINVAL, so that no
+ * write() makes a message that a stream reader would take for end of
+ * file.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT when
+ * there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
  *
- * /proc/mqueue-lab lists every named queue, one line each after a header.
+ * /proc/mqueue-lab lists the queues, one line each after a header:
+ * name, owner, mode, attributes, counters, charge and state ("named" or
+ * "unlinked").  A reader sees the named queues it owns or could bind;
+ * CAP_SYS_ADMIN (initial user namespace) sees every queue, and also the
+ * unlinked ones that fds keep alive.  MQLAB_PROC_USERS_PATH lists each
+ * user's live queues, charged bytes and bytes held by blocked senders;
+ * a reader sees its own line, CAP_SYS_ADMIN every line and a "total".
  */
 #ifndef _UAPI_LINUX_MQUEUE_LAB_H
 #define _UAPI_LINUX_MQUEUE_LAB_H
