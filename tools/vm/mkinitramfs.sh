@@ -22,14 +22,43 @@ printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/
 	> "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
-# The shared libraries of every dynamically linked ELF file in ROOT, at the
-# paths ldd names (the loader too), searched with the guest's library path.
+# The shared libraries of every dynamically linked ELF file in ROOT (and the
+# program interpreter), found with readelf rather than ldd: ldd runs the
+# program's loader, which fails for 32-bit programs on a host kernel
+# without IA32 emulation.  Each library is copied to the same path in ROOT.
+# libdirs CLASS: where the loader of that ELF class looks, ROOT's own first.
+libdirs() {
+	case "$1" in
+	ELF32) echo "$root/usr/lib32 /lib32 /usr/lib32 /lib/i386-linux-gnu /usr/lib/i386-linux-gnu" ;;
+	*) echo "$root/usr/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64" ;;
+	esac
+}
+# elf_needs FILE: the interpreter and the libraries FILE names directly.
+elf_needs() {
+	class=$(readelf -h "$1" 2>/dev/null | awk '/Class:/ { print $2 }')
+	readelf -l "$1" 2>/dev/null |
+		sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p'
+	readelf -d "$1" 2>/dev/null |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | while read -r lib; do
+		for d in $(libdirs "$class"); do
+			[ -e "$d/$lib" ] && { echo "$d/$lib"; break; }
+		done
+	done
+}
+list=$(mktemp) todo=$(mktemp) next=$(mktemp)
+trap 'rm -f "$list" "$todo" "$next"' EXIT
 find "$root" -type f | while read -r f; do
-	head -c 4 "$f" 2>/dev/null | grep -q 'ELF' || continue
-	LD_LIBRARY_PATH="$root/usr/lib" ldd "$f" 2>/dev/null || true
-done | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' |
-	sort -u | while read -r lib; do
+	head -c 4 "$f" 2>/dev/null | grep -q 'ELF' && echo "$f"
+done > "$todo"
+# Follow the libraries' own needs until nothing new turns up.
+while [ -s "$todo" ]; do
+	while read -r f; do elf_needs "$f"; done < "$todo" | sort -u > "$next"
+	sort -u "$list" | comm -13 - "$next" > "$todo"
+	cat "$todo" >> "$list"
+done
+sort -u "$list" | while read -r lib; do
 	case "$lib" in "$root"/*) continue ;; esac
+	[ -e "$root$lib" ] && continue
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
