@@ -16,6 +16,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "queue.h"
 
 /*
@@ -41,10 +42,19 @@ static int mqlab_get_name(char *buf, u64 uptr, u32 len)
 }
 
 /*
- * Decode the timeout of a send or receive.  A relative timeout becomes
- * absolute now, so that a wait woken early (and retried) keeps the
- * original deadline.  Only relative waits end with EINTR on a signal;
- * the others restart under SA_RESTART, with the same absolute deadline.
+ * Decode the timeout of a send or receive into a deadline on a host
+ * clock, once, so that a wait woken early (and retried) keeps it:
+ *   - A relative timeout is a duration, on CLOCK_MONOTONIC whatever
+ *     MQLAB_IO_REALTIME says: setting the clock must not stretch or cut
+ *     it (as hrtimers put relative CLOCK_REALTIME timers on the
+ *     monotonic base).
+ *   - An absolute CLOCK_MONOTONIC time is read in the caller's time
+ *     namespace and converted to host time, as timerfd does.
+ *   - An absolute CLOCK_REALTIME time stays on CLOCK_REALTIME, which no
+ *     time namespace offsets, so it follows clock_settime().
+ * Only relative waits end with EINTR on a signal; the others restart
+ * under SA_RESTART, and decode the same deadline again (a namespace's
+ * offsets are frozen once a task has entered it).
  */
 static int mqlab_get_deadline(u32 flags, const struct mqlab_timespec *uts,
 			      struct mqlab_deadline *dl)
@@ -73,15 +83,15 @@ static int mqlab_get_deadline(u32 flags, const struct mqlab_timespec *uts,
 	timeout = timespec64_to_ktime(ts);	/* saturates at KTIME_MAX */
 
 	dl->timed = true;
-	if (flags & MQLAB_IO_REALTIME)
+	if (!(flags & MQLAB_IO_ABSTIME)) {
+		dl->expires = ktime_add_safe(ktime_get(), timeout);
+		dl->intr_err = -EINTR;
+	} else if (flags & MQLAB_IO_REALTIME) {
 		dl->clock = CLOCK_REALTIME;
-	if (flags & MQLAB_IO_ABSTIME) {
 		dl->expires = timeout;
-		return 0;
+	} else {
+		dl->expires = mqlab_timens_to_host(timeout);
 	}
-	dl->expires = ktime_add_safe(dl->clock == CLOCK_REALTIME ?
-				     ktime_get_real() : ktime_get(), timeout);
-	dl->intr_err = -EINTR;
 	return 0;
 }
 
@@ -114,7 +124,7 @@ long mqlab_ioc_version(void __user *argp)
 	v.major = MQLAB_VERSION_MAJOR;
 	v.minor = MQLAB_VERSION_MINOR;
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
-		     MQLAB_FEAT_ACCOUNT;
+		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS;
 	v.name_max = MQLAB_NAME_MAX;
 	v.prio_max = MQLAB_PRIO_MAX;
 	v.max_queues = mqlab_max_queues;

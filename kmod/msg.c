@@ -38,6 +38,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "queue.h"
 
 /*
@@ -544,7 +545,7 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		info->prio = msg->prio;
 		info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));
 		info->uid = from_kuid_munged(current_user_ns(), msg->uid);
-		info->timestamp_ns = msg->timestamp_ns;
+		info->timestamp_ns = mqlab_timens_from_host(msg->timestamp_ns);
 	}
 	mqlab_msg_free(msg);
 	return ret;

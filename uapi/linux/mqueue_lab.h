@@ -118,6 +118,20 @@
  *	A full queue blocks unless the fd is O_NONBLOCK or @flags has
  *	MQLAB_IO_NONBLOCK.  When receivers are blocked, the message goes
  *	straight to exactly one of them and only that one is woken.
+ *	With MQLAB_IO_TIMEOUT, @timeout bounds the wait:
+ *	  - relative (no MQLAB_IO_ABSTIME): a duration, measured on
+ *	    CLOCK_MONOTONIC with or without MQLAB_IO_REALTIME, so setting
+ *	    the clock neither stretches nor cuts it;
+ *	  - MQLAB_IO_ABSTIME: a point on CLOCK_MONOTONIC as the caller's
+ *	    time namespace reads it (converted to host time, as timerfd
+ *	    and clock_nanosleep() do; a point before that namespace's
+ *	    clock began has passed);
+ *	  - MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME: a point on CLOCK_REALTIME,
+ *	    which time namespaces do not offset; setting the clock past it
+ *	    ends the wait.
+ *	A point already passed gives ETIMEDOUT as soon as the call would
+ *	block.  Before MQLAB_FEAT_TIMENS, time namespaces were ignored and
+ *	a relative timeout with MQLAB_IO_REALTIME moved with the clock.
  *	Errors:
  *	  EBADFD    fd not bound
  *	  EBADF     fd not open for writing
@@ -142,10 +156,13 @@
  *	bytes available).  On success @len is the message length and @prio,
  *	@pid, @uid and @timestamp_ns describe it: the sender's thread group
  *	id and uid as seen from the receiver's pid and user namespaces (0
- *	and the overflow uid when not visible), and the enqueue time on
- *	CLOCK_MONOTONIC in ns.  The ioctl itself returns 0.  An empty
- *	queue blocks as for SEND.  When senders are blocked on a full
- *	queue, exactly one is woken and its message moves into the queue.
+ *	and the overflow uid when not visible), and the enqueue time in
+ *	ns on CLOCK_MONOTONIC as the receiver's time namespace reads it
+ *	(comparable with its clock_gettime(); 0 for a time before that
+ *	namespace's clock began).  The ioctl itself returns 0.  An empty
+ *	queue blocks as for SEND, with the same timeouts.  When senders
+ *	are blocked on a full queue, exactly one is woken and its message
+ *	moves into the queue.
  *	As with mq_timedreceive(), a message whose copy to @buf faults is
  *	dequeued and lost (EFAULT).
  *	Errors:
@@ -234,6 +251,11 @@
  * /proc/mqueue-lab shows only what the reader may see.
  */
 #define MQLAB_FEAT_ACCOUNT	_BITULL(2)
+/*
+ * Deadlines and timestamps follow the caller's time namespace; relative
+ * timeouts are durations on CLOCK_MONOTONIC.
+ */
+#define MQLAB_FEAT_TIMENS	_BITULL(3)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -274,14 +296,21 @@ struct mqlab_unlink {
 /*
  * A point in time (MQLAB_IO_ABSTIME) or a duration.  tv_sec holds a
  * signed 64-bit count stored in a __u64: a value that is negative as
- * __s64 is invalid, and so is tv_nsec >= 1000000000.
+ * __s64 is invalid, and so is tv_nsec >= 1000000000.  A point is on
+ * CLOCK_REALTIME (MQLAB_IO_REALTIME) or on CLOCK_MONOTONIC of the
+ * caller's time namespace; a duration is always measured on
+ * CLOCK_MONOTONIC.  See MQLAB_IOC_SEND above.
  */
 struct mqlab_timespec {
 	__u64 tv_sec;
 	__u64 tv_nsec;
 };
 
-/* flags of struct mqlab_send and struct mqlab_recv */
+/*
+ * flags of struct mqlab_send and struct mqlab_recv.  MQLAB_IO_REALTIME
+ * only changes the clock of an absolute timeout: a relative one is a
+ * duration on CLOCK_MONOTONIC either way.
+ */
 #define MQLAB_IO_NONBLOCK	_BITUL(0)	/* EAGAIN instead of blocking */
 #define MQLAB_IO_TIMEOUT	_BITUL(1)	/* @timeout is valid */
 #define MQLAB_IO_ABSTIME	_BITUL(2)	/* ... and absolute, not relative */
@@ -308,7 +337,7 @@ struct mqlab_recv {
 	__u32 pid;		/* out: sender's tgid in our pid namespace */
 	__u32 uid;		/* out: sender's uid in our user namespace */
 	__u32 pad;		/* in: zero; out: zero */
-	__u64 timestamp_ns;	/* out: enqueue time, CLOCK_MONOTONIC */
+	__u64 timestamp_ns;	/* out: enqueue time, our CLOCK_MONOTONIC */
 };
 
 /* struct mqlab_attr.fd_flags and struct mqlab_setattr.fd_flags */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - kernel helpers the module needs but cannot call
+ *
+ * Time namespaces.  timerfd and clock_nanosleep() convert an absolute
+ * CLOCK_MONOTONIC time of the caller's time namespace to host time with
+ * timens_ktime_to_host(), whose out-of-line half do_timens_ktime_to_host()
+ * is not exported to modules, and neither is init_time_ns (6.1 and 6.12
+ * alike).  What is usable is the inline timens_add_monotonic() of
+ * <linux/time_namespace.h>: it reads current->nsproxy->time_ns->offsets,
+ * is the same in both kernels, and is a stub without CONFIG_TIME_NS.  So
+ * the offset is taken from it, and the arithmetic is that of
+ * do_timens_ktime_to_host().  The offset of the initial namespace is 0.
+ */
+#ifndef MQLAB_COMPAT_H
+#define MQLAB_COMPAT_H
+
+#include <linux/ktime.h>
+#include <linux/time64.h>
+#include <linux/time_namespace.h>
+
+/* CLOCK_MONOTONIC of current's time namespace minus that of the host. */
+static inline ktime_t mqlab_timens_monotonic_offset(void)
+{
+	struct timespec64 off = {};
+
+	timens_add_monotonic(&off);
+	return timespec64_to_ktime(off);
+}
+
+/*
+ * An absolute CLOCK_MONOTONIC time of current's time namespace, in host
+ * time.  A time before the namespace's clock started has passed: 0.
+ */
+static inline ktime_t mqlab_timens_to_host(ktime_t tim)
+{
+	ktime_t off = mqlab_timens_monotonic_offset();
+
+	if (off < 0)
+		return ktime_add_safe(tim, -off);
+	return tim < off ? 0 : ktime_sub(tim, off);
+}
+
+/*
+ * A host CLOCK_MONOTONIC time in ns, as current's time namespace reads
+ * it; 0 for a time before that namespace's clock started.
+ */
+static inline u64 mqlab_timens_from_host(u64 ns)
+{
+	ktime_t off = mqlab_timens_monotonic_offset();
+
+	if (off < 0)
+		return ns < (u64)-off ? 0 : ns + off;
+	return ktime_add_safe(ns, off);
+}
+
+#endif /* MQLAB_COMPAT_H */
