@@ -909,9 +909,11 @@ static int print_version(void)
 		       MQLAB_DEVICE_PATH, mqdev_strerror(err));
 		return EXIT_SUCCESS;
 	}
-	printf("device interface: %u.%u, features:%s%s\n", major, minor,
+	printf("device interface: %u.%u, features:%s%s%s%s\n", major, minor,
 	       features & MQLAB_FEAT_NOTIFY ? " notify" : "",
-	       features & MQLAB_FEAT_TIMEOUT ? " timeout" : "");
+	       features & MQLAB_FEAT_TIMEOUT ? " timeout" : "",
+	       features & MQLAB_FEAT_ACCOUNT ? " account" : "",
+	       features & MQLAB_FEAT_TIMENS ? " timens" : "");
 	return EXIT_SUCCESS;
 }
 
