@@ -144,6 +144,15 @@
  * too small; the message stays queued).  write(2) sends one message at
  * priority 0.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT
  * when there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
+ * poll(2), select(2) and epoll work on an fd whatever its state
+ * (MQLAB_FEAT_POLL_UNBOUND).  An unbound fd reports no event: not
+ * EPOLLERR, which is always reported and would make a level-triggered
+ * epoll_wait() return at once, again and again, in a program that
+ * watches the fd before BIND.  A wait or watch set up before BIND sees
+ * the fd's state at BIND (EPOLLOUT when the queue has room, EPOLLIN when
+ * it holds a message) and every event after it, level- or
+ * edge-triggered.  Without the feature bit an unbound fd reports
+ * EPOLLERR and such a watch stays silent.
  *
  * /proc/mqueue-lab lists every named queue, one line each after a header.
  */
@@ -169,6 +178,8 @@
 /* struct mqlab_version.features */
 #define MQLAB_FEAT_NOTIFY	_BITULL(0)	/* MQLAB_IOC_NOTIFY */
 #define MQLAB_FEAT_TIMEOUT	_BITULL(1)	/* MQLAB_IO_TIMEOUT & co. */
+/* poll/epoll of an fd before BIND sees the events after BIND */
+#define MQLAB_FEAT_POLL_UNBOUND	_BITULL(4)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
