@@ -147,6 +147,15 @@ static void fill(struct __test_metadata *_metadata, int fd)
 /* What an unbound fd reports                                           */
 /* ------------------------------------------------------------------ */
 
+TEST_F(poll, version_has_feature_bit)
+{
+	struct mqlab_version v;
+
+	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_VERSION, &v));
+	EXPECT_EQ(MQLAB_FEAT_POLL_UNBOUND,
+		  v.features & MQLAB_FEAT_POLL_UNBOUND);
+}
+
 /*
  * Nothing: it is not an error to watch an fd that is still to be bound
  * (EPOLLERR, always reported, would make a level-triggered epoll_wait()
