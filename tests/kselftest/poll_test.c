@@ -22,8 +22,31 @@
 
 #define MAXMSG		2
 #define MSGSIZE		16
-#define MQK_WAIT_NS	(MQK_WAIT_MS * 1000000ULL)
-#define MQK_GRACE_NS	(MQK_GRACE_MS * 1000000ULL)
+#define WAIT_NS		(MQK_WAIT_MS * 1000000ULL)
+#define GRACE_NS	(MQK_GRACE_MS * 1000000ULL)
+
+/*
+ * Both fixtures: the queue, made through @peer (bound from the start),
+ * and the fd under test, opened unbound.
+ */
+static void setup_queue(struct __test_metadata *_metadata, struct mqk *k,
+			const char **name, int *peer, int *fd)
+{
+	mqk_setup(_metadata, k);
+	*name = mqk_name(_metadata, k, "q");
+	*peer = mqk_create(_metadata, *name, O_RDWR, 0600, MAXMSG, MSGSIZE);
+	*fd = mqk_open(O_RDWR);
+	ASSERT_LE(0, *fd) TH_LOG("open: %s", strerror(-*fd));
+}
+
+static void teardown_queue(struct mqk *k, int peer, int fd)
+{
+	if (fd > 0)
+		close(fd);
+	if (peer > 0)
+		close(peer);
+	mqk_teardown(k);
+}
 
 FIXTURE(poll) {
 	struct mqk k;
@@ -42,12 +65,8 @@ FIXTURE_VARIANT_ADD(poll, edge) { .et = EPOLLET, };
 
 FIXTURE_SETUP(poll)
 {
-	mqk_setup(_metadata, &self->k);
-	self->name = mqk_name(_metadata, &self->k, "q");
-	self->peer = mqk_create(_metadata, self->name, O_RDWR, 0600, MAXMSG,
-				MSGSIZE);
-	self->fd = mqk_open(O_RDWR);
-	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(-self->fd));
+	setup_queue(_metadata, &self->k, &self->name, &self->peer,
+		    &self->fd);
 	self->ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_LE(0, self->ep) TH_LOG("epoll_create1: %s", strerror(errno));
 }
@@ -56,11 +75,7 @@ FIXTURE_TEARDOWN(poll)
 {
 	if (self->ep > 0)
 		close(self->ep);
-	if (self->fd > 0)
-		close(self->fd);
-	if (self->peer > 0)
-		close(self->peer);
-	mqk_teardown(&self->k);
+	teardown_queue(&self->k, self->peer, self->fd);
 }
 
 static void ep_add(struct __test_metadata *_metadata, int ep, int fd,
@@ -97,7 +112,7 @@ static __u32 ep_woken(struct __test_metadata *_metadata, int ep)
 	ASSERT_EQ(1, n) TH_LOG("epoll_wait: %d (%s) after %llu ms", n,
 			       n < 0 ? strerror(errno) : "no event",
 			       (unsigned long long)waited / 1000000);
-	ASSERT_GT(MQK_WAIT_NS, waited);
+	ASSERT_GT(WAIT_NS, waited);
 	return ev.events;
 }
 
@@ -127,12 +142,39 @@ static pid_t later(struct __test_metadata *_metadata, struct mqk *k, int fd,
 	return pid;
 }
 
+/*
+ * Have another process do @op on @fd, and assert that the watch on @ep
+ * reports @want for it, in time.
+ */
+static void woken_by(struct __test_metadata *_metadata, struct mqk *k,
+		     int ep, int fd, enum later_op op, __u32 want)
+{
+	pid_t pid = later(_metadata, k, fd, op);
+
+	EXPECT_EQ(want, ep_woken(_metadata, ep));
+	ASSERT_EQ(0, mqk_reap(k, pid));
+}
+
 static void bind_fd(struct __test_metadata *_metadata, int fd,
 		    const char *name)
 {
 	int ret = mqk_bind(fd, name, 0, 0, 0, 0);
 
 	ASSERT_EQ(0, ret) TH_LOG("BIND: %s", strerror(-ret));
+}
+
+/*
+ * Watch the unbound fd under test for @events (and the variant's
+ * trigger mode), then BIND it; there is nothing to report yet.
+ */
+static void watch_then_bind(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(poll) *self,
+			    const FIXTURE_VARIANT(poll) *variant,
+			    __u32 events)
+{
+	ep_add(_metadata, self->ep, self->fd, events | variant->et);
+	bind_fd(_metadata, self->fd, self->name);
+	ASSERT_EQ(0, ep_now(_metadata, self->ep));
 }
 
 static void fill(struct __test_metadata *_metadata, int fd)
@@ -188,7 +230,7 @@ TEST_F(poll, unbound_reports_nothing)
 	start = mqk_now_ns(CLOCK_MONOTONIC);
 	ASSERT_EQ(0, poll(&p, 1, MQK_GRACE_MS));
 	waited = mqk_now_ns(CLOCK_MONOTONIC) - start;
-	EXPECT_LE(MQK_GRACE_NS, waited);
+	EXPECT_LE(GRACE_NS, waited);
 
 	/* a failed BIND leaves it so */
 	ASSERT_EQ(-ENOENT, mqk_bind(self->fd, "kst-poll-no-such-queue", 0, 0,
@@ -231,22 +273,17 @@ TEST_F(poll, epoll_before_failed_bind)
 				    0, 0));
 	bind_fd(_metadata, self->fd, self->name);
 	ASSERT_EQ(0, ep_now(_metadata, self->ep));
-	later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLIN, ep_woken(_metadata, self->ep));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLIN);
 }
 
 /* EPOLLIN for a send by another process, and again for the next one. */
 TEST_F(poll, epoll_before_bind_in_on_send)
 {
-	pid_t pid;
+	watch_then_bind(_metadata, self, variant, EPOLLIN);
 
-	ep_add(_metadata, self->ep, self->fd, EPOLLIN | variant->et);
-	bind_fd(_metadata, self->fd, self->name);
-	ASSERT_EQ(0, ep_now(_metadata, self->ep));
-
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLIN, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLIN);
 	EXPECT_EQ(variant->et ? 0 : EPOLLIN, ep_now(_metadata, self->ep));
 
 	/* read it: nothing left to report */
@@ -254,54 +291,42 @@ TEST_F(poll, epoll_before_bind_in_on_send)
 	ASSERT_EQ(0, ep_now(_metadata, self->ep));
 
 	/* the next send fires it again */
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLIN, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLIN);
 
 	/* edge-triggered: a send to a non-empty queue is an edge too */
 	if (variant->et) {
 		ASSERT_EQ(0, ep_now(_metadata, self->ep));
-		pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-		EXPECT_EQ(EPOLLIN, ep_woken(_metadata, self->ep));
-		ASSERT_EQ(0, mqk_reap(&self->k, pid));
+		woken_by(_metadata, &self->k, self->ep, self->peer,
+			 LATER_SEND, EPOLLIN);
 	}
 }
 
 /* EPOLLOUT when another process makes room in a full queue. */
 TEST_F(poll, epoll_before_bind_out_on_recv)
 {
-	pid_t pid;
-
 	fill(_metadata, self->peer);
-	ep_add(_metadata, self->ep, self->fd, EPOLLOUT | variant->et);
-	bind_fd(_metadata, self->fd, self->name);
-	ASSERT_EQ(0, ep_now(_metadata, self->ep));
+	watch_then_bind(_metadata, self, variant, EPOLLOUT);
 
-	pid = later(_metadata, &self->k, self->peer, LATER_RECV);
-	EXPECT_EQ(EPOLLOUT, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_RECV,
+		 EPOLLOUT);
 
 	/* full again, then room again */
 	ASSERT_EQ(0, mqk_sends(self->fd, "refill", 0));
 	ASSERT_EQ(0, ep_now(_metadata, self->ep));
-	pid = later(_metadata, &self->k, self->peer, LATER_RECV);
-	EXPECT_EQ(EPOLLOUT, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_RECV,
+		 EPOLLOUT);
 }
 
 /* EPOLLPRI for a MQLAB_NOTIFY_EVENT fired by another process's send. */
 TEST_F(poll, epoll_before_bind_pri_on_notify_event)
 {
-	pid_t pid;
-
-	ep_add(_metadata, self->ep, self->fd, EPOLLPRI | variant->et);
-	bind_fd(_metadata, self->fd, self->name);
+	watch_then_bind(_metadata, self, variant, EPOLLPRI);
 	ASSERT_EQ(0, mqk_notify(self->fd, MQLAB_NOTIFY_EVENT, 0, 0));
 	ASSERT_EQ(0, ep_now(_metadata, self->ep));
 
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLPRI, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLPRI);
 	EXPECT_EQ(variant->et ? 0 : EPOLLPRI, ep_now(_metadata, self->ep));
 
 	ASSERT_EQ(0, mqk_notify(self->fd, MQLAB_NOTIFY_ACK, 0, 0));
@@ -310,9 +335,31 @@ TEST_F(poll, epoll_before_bind_pri_on_notify_event)
 	/* a second registration fires the same watch */
 	mqk_expect_msg(_metadata, self->peer, "later");
 	ASSERT_EQ(0, mqk_notify(self->fd, MQLAB_NOTIFY_EVENT, 0, 0));
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLPRI, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLPRI);
+}
+
+#define NFRESH	64
+
+/*
+ * Open NFRESH unbound fds: their struct mqlab_file allocations are likely
+ * to reuse the memory of one that was just released.
+ */
+static void open_fresh(int *fresh)
+{
+	int i;
+
+	for (i = 0; i < NFRESH; i++)
+		fresh[i] = mqk_open(O_RDWR);
+}
+
+static void close_fresh(int *fresh)
+{
+	int i;
+
+	for (i = 0; i < NFRESH; i++)
+		if (fresh[i] >= 0)
+			close(fresh[i]);
 }
 
 /*
@@ -323,8 +370,7 @@ TEST_F(poll, epoll_before_bind_pri_on_notify_event)
  */
 TEST_F(poll, close_watched_fd_leaves_queue_working)
 {
-	int other, ep2, fresh[64], i;
-	pid_t pid;
+	int other, ep2, fresh[NFRESH];
 
 	other = mqk_open(O_RDWR);
 	ASSERT_LE(0, other);
@@ -343,39 +389,31 @@ TEST_F(poll, close_watched_fd_leaves_queue_working)
 	/* close the watched fd; its epoll instance stays open */
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
-	for (i = 0; i < 64; i++)
-		fresh[i] = mqk_open(O_RDWR);
+	open_fresh(fresh);
 
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLIN, ep_woken(_metadata, ep2));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, ep2, self->peer, LATER_SEND,
+		 EPOLLIN);
 	EXPECT_EQ(0, ep_now(_metadata, self->ep));
 	mqk_expect_msg(_metadata, other, "later");
 
 	/* close the other one with its epoll instance first */
 	ASSERT_EQ(0, close(ep2));
 	ASSERT_EQ(0, close(other));
-	for (i = 0; i < 64; i++)
-		if (fresh[i] >= 0)
-			close(fresh[i]);
-	for (i = 0; i < 64; i++)
-		fresh[i] = mqk_open(O_RDWR);
+	close_fresh(fresh);
+	open_fresh(fresh);
 
 	/* the queue works, for old and new fds and watches */
 	other = mqk_open_bind(self->name, O_RDWR);
 	ASSERT_LE(0, other);
 	ep_add(_metadata, self->ep, other, EPOLLIN | variant->et);
 	ASSERT_EQ(0, ep_now(_metadata, self->ep));
-	pid = later(_metadata, &self->k, self->peer, LATER_SEND);
-	EXPECT_EQ(EPOLLIN, ep_woken(_metadata, self->ep));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	woken_by(_metadata, &self->k, self->ep, self->peer, LATER_SEND,
+		 EPOLLIN);
 	mqk_expect_msg(_metadata, self->peer, "later");
 	EXPECT_EQ(0, mqk_attr(_metadata, self->peer).curmsgs);
 
 	close(other);
-	for (i = 0; i < 64; i++)
-		if (fresh[i] >= 0)
-			close(fresh[i]);
+	close_fresh(fresh);
 }
 
 /* ------------------------------------------------------------------ */
@@ -445,21 +483,13 @@ FIXTURE_VARIANT_ADD(thread, select_out) {
 
 FIXTURE_SETUP(thread)
 {
-	mqk_setup(_metadata, &self->k);
-	self->name = mqk_name(_metadata, &self->k, "q");
-	self->peer = mqk_create(_metadata, self->name, O_RDWR, 0600, MAXMSG,
-				MSGSIZE);
-	self->fd = mqk_open(O_RDWR);
-	ASSERT_LE(0, self->fd);
+	setup_queue(_metadata, &self->k, &self->name, &self->peer,
+		    &self->fd);
 }
 
 FIXTURE_TEARDOWN(thread)
 {
-	if (self->fd > 0)
-		close(self->fd);
-	if (self->peer > 0)
-		close(self->peer);
-	mqk_teardown(&self->k);
+	teardown_queue(&self->k, self->peer, self->fd);
 }
 
 TEST_F(thread, wait_before_bind_woken_after_bind)
@@ -496,7 +526,7 @@ TEST_F(thread, wait_before_bind_woken_after_bind)
 	/* it waited for what the main thread did ... */
 	EXPECT_LE(acted, w.done_ns);
 	/* ... and was woken by it, not by its timeout */
-	EXPECT_GT(w.start_ns + MQK_WAIT_NS, w.done_ns);
+	EXPECT_GT(w.start_ns + WAIT_NS, w.done_ns);
 }
 
 #include "mqlab_kst_last.h"
