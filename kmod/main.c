@@ -3,7 +3,8 @@
  * main.c - module parameters, the misc device and its file operations
  *
  * open() gives an unbound fd (struct mqlab_file); MQLAB_IOC_BIND attaches
- * it to a named queue.  read()/write()/poll() work on the bound queue.
+ * it to a named queue.  read()/write() work on the bound queue; poll()
+ * on any fd (poll.c).
  */
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -11,7 +12,6 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
-#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -115,6 +115,7 @@ static int mqlab_open(struct inode *inode, struct file *file)
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT);
 	if (!pf)
 		return -ENOMEM;
+	mqlab_poll_init(pf);
 	file->private_data = pf;
 	return 0;
 }
@@ -140,6 +141,7 @@ static int mqlab_release(struct inode *inode, struct file *file)
 	struct mqlab_file *pf = file->private_data;
 	struct mqlab_queue *q = mqlab_file_queue(pf);
 
+	mqlab_poll_release(pf, q);
 	if (q) {
 		mqlab_notify_drop_file(q, pf, NULL);
 		mqlab_queue_put(q);
@@ -188,28 +190,6 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 	ret = mqlab_send(file->private_data, q, buf, count, 0,
 			 file->f_flags & O_NONBLOCK, &forever);
 	return ret ? ret : count;
-}
-
-static __poll_t mqlab_poll(struct file *file, poll_table *wait)
-{
-	struct mqlab_file *pf = file->private_data;
-	struct mqlab_queue *q = mqlab_file_queue(pf);
-	__poll_t mask = 0;
-
-	if (!q)
-		return EPOLLERR;
-
-	poll_wait(file, &q->poll_wq, wait);
-
-	spin_lock(&q->lock);
-	if (q->curmsgs)
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if (q->curmsgs < q->maxmsg)
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (pf->notify_pending)
-		mask |= EPOLLPRI;
-	spin_unlock(&q->lock);
-	return mask;
 }
 
 static long mqlab_ioctl(struct file *file, unsigned int cmd,

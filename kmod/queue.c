@@ -266,6 +266,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	acct = NULL;
 	/* Pairs with smp_load_acquire() in mqlab_file_queue(). */
 	smp_store_release(&pf->q, q);
+	mqlab_poll_bind(pf, q);
 	ret = 0;
 
 out_unlock:

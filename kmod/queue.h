@@ -14,6 +14,10 @@
  *   mqlab_acct_lock (spinlock, account.c)
  *	the per-user accounting table and every charge: queues and bytes,
  *	per user and for the whole module.
+ *   mqlab_queue.poll_wq.lock, then mqlab_file.poll_wq.lock (wait-queue
+ *   spinlocks, poll.c)
+ *	a wake-up of a queue's poll_wq is passed on, under its lock, to
+ *	the wait queue of each fd that was polled before BIND.
  *
  * Order: table mutex, then a queue lock, then the accounting lock; never
  * the other way round.  Nothing sleeps, allocates memory or touches user
@@ -36,6 +40,7 @@ struct cred;
 struct file;
 struct pid;
 struct seq_file;
+struct poll_table_struct;
 struct task_struct;
 struct mqlab_user;
 
@@ -164,6 +169,15 @@ struct mqlab_file {
 	struct mqlab_user *acct;
 	bool unlimited;
 	bool notify_pending;	/* EPOLLPRI until ACK; q->lock */
+	/*
+	 * poll() before BIND (poll.c).  Set once at BIND, under the table
+	 * lock, and read at release: the fd was polled while unbound, and
+	 * @poll_fwd is on q->poll_wq (under that head's lock) until release.
+	 */
+	bool poll_fwd_on;
+	struct wait_queue_entry poll_fwd;
+	/* Where an unbound fd is polled; has its own lock. */
+	wait_queue_head_t poll_wq;
 };
 
 static inline struct mqlab_queue *mqlab_file_queue(struct mqlab_file *pf)
@@ -264,6 +278,12 @@ long mqlab_ioc_recv(struct file *file, void __user *argp);
 long mqlab_ioc_getattr(struct file *file, void __user *argp);
 long mqlab_ioc_setattr(struct file *file, void __user *argp);
 long mqlab_ioc_notify(struct file *file, void __user *argp);
+
+/* poll.c: poll(2) of an fd, bound or not */
+void mqlab_poll_init(struct mqlab_file *pf);
+__poll_t mqlab_poll(struct file *file, struct poll_table_struct *wait);
+void mqlab_poll_bind(struct mqlab_file *pf, struct mqlab_queue *q);
+void mqlab_poll_release(struct mqlab_file *pf, struct mqlab_queue *q);
 
 /* proc.c */
 int mqlab_proc_init(void);

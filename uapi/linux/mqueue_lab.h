@@ -211,6 +211,15 @@
  * write() makes a message that a stream reader would take for end of
  * file.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT when
  * there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
+ * poll(2), select(2) and epoll work on an fd whatever its state
+ * (MQLAB_FEAT_POLL_UNBOUND).  An unbound fd reports no event: not
+ * EPOLLERR, which is always reported and would make a level-triggered
+ * epoll_wait() return at once, again and again, in a program that
+ * watches the fd before BIND.  A wait or watch set up before BIND sees
+ * the fd's state at BIND (EPOLLOUT when the queue has room, EPOLLIN when
+ * it holds a message) and every event after it, level- or
+ * edge-triggered.  Without the feature bit an unbound fd reports
+ * EPOLLERR and such a watch stays silent.
  *
  * /proc/mqueue-lab lists the queues, one line each after a header:
  * name, owner, mode, attributes, counters, charge and state ("named" or
@@ -256,6 +265,8 @@
  * timeouts are durations on CLOCK_MONOTONIC.
  */
 #define MQLAB_FEAT_TIMENS	_BITULL(3)
+/* poll/epoll of an fd before BIND sees the events after BIND */
+#define MQLAB_FEAT_POLL_UNBOUND	_BITULL(4)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
