@@ -46,6 +46,7 @@ struct mqlab_user {
 	unsigned int queues;	/* live queues it created; acct lock */
 	u64 bytes;		/* their charges; acct lock */
 	u64 held;		/* messages of its blocked senders; acct lock */
+	u64 mq_bytes;		/* their kernel charges (limits.c); acct lock */
 };
 
 /* Guards the table, every struct mqlab_user and the two totals. */
@@ -113,7 +114,7 @@ void mqlab_user_put(struct mqlab_user *u)
 	last = refcount_dec_and_test(&u->ref);
 	if (last) {
 		/* Nothing refers to it, so nothing can be charged to it. */
-		WARN_ON(u->queues || u->bytes || u->held);
+		WARN_ON(u->queues || u->bytes || u->held || u->mq_bytes);
 		hash_del(&u->node);
 	}
 	spin_unlock(&mqlab_acct_lock);
@@ -140,36 +141,45 @@ static bool mqlab_user_fits(const struct mqlab_user *u, u64 bytes)
 }
 
 /*
- * Charge a new queue of @bytes to @u.  -ENOSPC when a module-wide limit
- * is reached, -EMFILE when a per-user one is (unless @unlimited).
+ * Charge a new queue of @bytes, created under @c, to @u.  -ENOSPC when
+ * a module-wide limit or the IPC namespace's queues_max is reached,
+ * -EMFILE when a per-user one (unless @c->unlimited) or the creator's
+ * RLIMIT_MSGQUEUE is.
  */
-int mqlab_charge_queue(struct mqlab_user *u, u64 bytes, bool unlimited)
+int mqlab_charge_queue(struct mqlab_user *u, u64 bytes,
+		       const struct mqlab_create *c)
 {
 	int ret = 0;
 
 	spin_lock(&mqlab_acct_lock);
-	if (mqlab_nr_queues >= mqlab_max_queues || !mqlab_total_fits(bytes))
+	if (mqlab_nr_queues >= mqlab_max_queues ||
+	    mqlab_nr_queues >= c->queues_max || !mqlab_total_fits(bytes))
 		ret = -ENOSPC;
-	else if (!unlimited && (u->queues >= mqlab_max_user_queues ||
-				!mqlab_user_fits(u, bytes)))
+	else if (!c->unlimited && (u->queues >= mqlab_max_user_queues ||
+				   !mqlab_user_fits(u, bytes)))
+		ret = -EMFILE;
+	else if (u->mq_bytes + c->mq_bytes < u->mq_bytes ||
+		 u->mq_bytes + c->mq_bytes > c->rlimit)
 		ret = -EMFILE;
 	if (!ret) {
 		mqlab_nr_queues++;
 		mqlab_total_bytes += bytes;
 		u->queues++;
 		u->bytes += bytes;
+		u->mq_bytes += c->mq_bytes;
 	}
 	spin_unlock(&mqlab_acct_lock);
 	return ret;
 }
 
-void mqlab_uncharge_queue(struct mqlab_user *u, u64 bytes)
+void mqlab_uncharge_queue(struct mqlab_user *u, u64 bytes, u64 mq_bytes)
 {
 	spin_lock(&mqlab_acct_lock);
 	mqlab_nr_queues--;
 	mqlab_total_bytes -= bytes;
 	u->queues--;
 	u->bytes -= bytes;
+	u->mq_bytes -= mq_bytes;
 	spin_unlock(&mqlab_acct_lock);
 }
 

@@ -126,6 +126,8 @@ long mqlab_ioc_version(void __user *argp)
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 		     MQLAB_FEAT_POLL_UNBOUND;
+	if (mqlab_kernel_limits)
+		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
 	v.prio_max = MQLAB_PRIO_MAX;
 	v.max_queues = mqlab_max_queues;

@@ -63,6 +63,11 @@ module_param_named(user_msgsize_max, mqlab_user_msgsize_max, ulong, 0444);
 MODULE_PARM_DESC(user_msgsize_max,
 		 "Largest message size without CAP_SYS_RESOURCE, bytes (default 8192)");
 
+bool mqlab_kernel_limits = true;
+module_param_named(kernel_limits, mqlab_kernel_limits, bool, 0444);
+MODULE_PARM_DESC(kernel_limits,
+		 "Also follow the fs.mqueue sysctls and RLIMIT_MSGQUEUE when creating (default on)");
+
 static ushort mqlab_mode = 0666;
 module_param_named(mode, mqlab_mode, ushort, 0444);
 MODULE_PARM_DESC(mode, "Permission bits of /dev/mqueue-lab (default 0666)");

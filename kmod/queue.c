@@ -63,23 +63,6 @@ static struct mqlab_queue *mqlab_lookup(const char *name, u32 len)
 }
 
 /*
- * The attributes of a queue to be created: checked only when one is
- * created, and ignored when BIND with CREATE finds the queue.  Above
- * user_msgsize_max only with CAP_SYS_RESOURCE, as above the mqueue
- * sysctl msgsize_max.
- */
-static int mqlab_check_create(const struct mqlab_bind *req, bool unlimited)
-{
-	if (req->mode & ~0777)
-		return -EINVAL;
-	if (req->maxmsg > mqlab_maxmsg_max || req->msgsize > mqlab_msgsize_max)
-		return -EINVAL;
-	if (req->msgsize > mqlab_user_msgsize_max && !unlimited)
-		return -EINVAL;
-	return 0;
-}
-
-/*
  * Everything a queue of @maxmsg messages of @msgsize bytes can take:
  * the queue itself and @maxmsg of its largest messages, headers and
  * allocator rounding included.  The caps keep this far from
@@ -97,11 +80,12 @@ static u64 mqlab_queue_charge(u64 maxmsg, u64 msgsize)
 }
 
 /*
- * Allocate and fully initialise a queue for @req, created through
- * @file and charged to @acct.  It is invisible to everybody else until
- * mqlab_bind() inserts it into the table.
+ * Allocate and fully initialise a queue for @req with the attributes
+ * in @c, created through @file and charged to @acct.  It is invisible
+ * to everybody else until mqlab_bind() inserts it into the table.
  */
 static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
+					     const struct mqlab_create *c,
 					     const char *name,
 					     const struct file *file,
 					     struct mqlab_user *acct)
@@ -118,9 +102,10 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 	q->uid = file->f_cred->fsuid;
 	q->gid = file->f_cred->fsgid;
 	q->mode = req->mode & ~current_umask();
-	q->maxmsg = req->maxmsg ?: mqlab_default_maxmsg;
-	q->msgsize = req->msgsize ?: mqlab_default_msgsize;
+	q->maxmsg = c->maxmsg;
+	q->msgsize = c->msgsize;
 	q->charge = mqlab_queue_charge(q->maxmsg, q->msgsize);
+	q->mq_bytes = c->mq_bytes;
 	q->acct = acct;
 	INIT_LIST_HEAD(&q->all);
 
@@ -137,13 +122,14 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
  * then holds a reference on its accounting.  Caller must hold the
  * table lock.
  */
-static int mqlab_queue_insert(struct mqlab_queue *q, bool unlimited)
+static int mqlab_queue_insert(struct mqlab_queue *q,
+			      const struct mqlab_create *c)
 {
 	int ret;
 
 	lockdep_assert_held(&mqlab_table_mutex);
 
-	ret = mqlab_charge_queue(q->acct, q->charge, unlimited);
+	ret = mqlab_charge_queue(q->acct, q->charge, c);
 	if (ret)
 		return ret;
 	mqlab_user_hold(q->acct);
@@ -167,7 +153,7 @@ static void mqlab_queue_release(struct kref *ref)
 
 	mqlab_msg_free_all(q);
 	put_pid(q->notify.owner);
-	mqlab_uncharge_queue(q->acct, q->charge);
+	mqlab_uncharge_queue(q->acct, q->charge, q->mq_bytes);
 	mqlab_user_put(q->acct);
 	kfree(q);
 }
@@ -205,9 +191,9 @@ static int mqlab_open_existing(struct mqlab_queue *q, struct file *file,
 int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name)
 {
-	bool unlimited = mqlab_unlimited(file);
 	struct mqlab_queue *new = NULL;
 	struct mqlab_user *acct;
+	struct mqlab_create c;
 	struct mqlab_queue *q;
 	int create_err = 0;
 	int ret;
@@ -221,9 +207,9 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 		return -ENOMEM;
 
 	if (req->flags & MQLAB_BIND_CREATE) {
-		create_err = mqlab_check_create(req, unlimited);
+		create_err = mqlab_create_limits(file, req, &c);
 		if (!create_err) {
-			new = mqlab_queue_alloc(req, name, file, acct);
+			new = mqlab_queue_alloc(req, &c, name, file, acct);
 			if (IS_ERR(new)) {
 				create_err = PTR_ERR(new);
 				new = NULL;
@@ -249,7 +235,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 		ret = create_err;
 		goto out_unlock;
 	} else if (new) {
-		ret = mqlab_queue_insert(new, unlimited);
+		ret = mqlab_queue_insert(new, &c);
 		if (ret)
 			goto out_unlock;
 		q = new;
@@ -262,7 +248,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 
 	/* The fd keeps the accounting reference taken above. */
 	pf->acct = acct;
-	pf->unlimited = unlimited;
+	pf->unlimited = mqlab_unlimited(file);
 	acct = NULL;
 	/* Pairs with smp_load_acquire() in mqlab_file_queue(). */
 	smp_store_release(&pf->q, q);

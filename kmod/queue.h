@@ -58,6 +58,20 @@ extern unsigned long mqlab_max_total_bytes;
 extern unsigned int mqlab_max_user_queues;
 extern unsigned long mqlab_max_user_bytes;
 extern unsigned long mqlab_user_msgsize_max;
+extern bool mqlab_kernel_limits;
+
+/*
+ * The attributes and limits of a queue about to be created, decided by
+ * mqlab_create_limits() (limits.c) before any lock is taken.
+ */
+struct mqlab_create {
+	u64 maxmsg;
+	u64 msgsize;
+	u64 mq_bytes;		/* the kernel's charge, for RLIMIT_MSGQUEUE */
+	u64 rlimit;		/* the creator's RLIMIT_MSGQUEUE, or U64_MAX */
+	unsigned int queues_max; /* fs.mqueue.queues_max, or UINT_MAX */
+	bool unlimited;		/* CAP_SYS_RESOURCE: no per-user limits */
+};
 
 /*
  * The payload beyond what fits in the message's own allocation, in
@@ -134,6 +148,7 @@ struct mqlab_queue {
 	u64 msgsize;
 	/* What the queue can hold, charged to @acct at creation. */
 	u64 charge;
+	u64 mq_bytes;		/* the kernel's charge (limits.c), or 0 */
 	struct mqlab_user *acct; /* the creator's accounting; a reference */
 
 	spinlock_t lock;	/* protects everything below */
@@ -238,12 +253,17 @@ bool mqlab_may_see(const struct file *file, const struct mqlab_queue *q);
 bool mqlab_sees_all(const struct file *file);
 bool mqlab_unlimited(const struct file *file);
 
+/* limits.c: the attributes and limits of a new queue */
+int mqlab_create_limits(const struct file *file, const struct mqlab_bind *req,
+			struct mqlab_create *c);
+
 /* account.c: per-user and module-wide charges */
 struct mqlab_user *mqlab_user_get(kuid_t uid);
 void mqlab_user_hold(struct mqlab_user *u);
 void mqlab_user_put(struct mqlab_user *u);
-int mqlab_charge_queue(struct mqlab_user *u, u64 bytes, bool unlimited);
-void mqlab_uncharge_queue(struct mqlab_user *u, u64 bytes);
+int mqlab_charge_queue(struct mqlab_user *u, u64 bytes,
+		       const struct mqlab_create *c);
+void mqlab_uncharge_queue(struct mqlab_user *u, u64 bytes, u64 mq_bytes);
 int mqlab_charge_held(struct mqlab_user *u, u64 bytes, bool unlimited);
 void mqlab_uncharge_held(struct mqlab_user *u, u64 bytes);
 void mqlab_users_show(struct seq_file *m);

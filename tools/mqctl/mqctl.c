@@ -909,11 +909,13 @@ static int print_version(void)
 		       MQLAB_DEVICE_PATH, mqdev_strerror(err));
 		return EXIT_SUCCESS;
 	}
-	printf("device interface: %u.%u, features:%s%s%s%s\n", major, minor,
-	       features & MQLAB_FEAT_NOTIFY ? " notify" : "",
+	printf("device interface: %u.%u, features:%s%s%s%s%s%s\n", major,
+	       minor, features & MQLAB_FEAT_NOTIFY ? " notify" : "",
 	       features & MQLAB_FEAT_TIMEOUT ? " timeout" : "",
 	       features & MQLAB_FEAT_ACCOUNT ? " account" : "",
-	       features & MQLAB_FEAT_TIMENS ? " timens" : "");
+	       features & MQLAB_FEAT_TIMENS ? " timens" : "",
+	       features & MQLAB_FEAT_POLL_UNBOUND ? " poll-unbound" : "",
+	       features & MQLAB_FEAT_KERNEL_LIMITS ? " kernel-limits" : "");
 	return EXIT_SUCCESS;
 }
 

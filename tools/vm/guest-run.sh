@@ -56,6 +56,18 @@ if ! insmod "$KO"; then
 fi
 ok "insmod for the test run"
 
+# The module follows the kernel's POSIX mq limits too (kernel_limits=1):
+# open them up to the kernel's hard maxima, so that the tests of the
+# device's own limits meet those.  10-limits sets, and restores, the
+# kernel limits it tests.
+if ulimit -q unlimited && echo 65536 > /proc/sys/fs/mqueue/msg_max &&
+	echo 16777216 > /proc/sys/fs/mqueue/msgsize_max &&
+	echo 65536 > /proc/sys/fs/mqueue/queues_max; then
+	ok "kernel mq limits raised for the suite"
+else
+	notok "kernel mq limits raised for the suite"
+fi
+
 for t in /opt/mqlab/tests/*; do
 	name=${t##*/}
 	case "$name" in *.timeout) continue ;; esac
@@ -106,5 +118,19 @@ if mqctl create mqlab-leftover > /dev/null && mqctl send mqlab-leftover a &&
 		ok "final rmmod frees a queue that still holds messages"
 else
 	notok "final rmmod frees a queue that still holds messages"
+fi
+
+# kernel_limits: on by default a queue must fit RLIMIT_MSGQUEUE; with
+# kernel_limits=0 only the device's own limits apply.
+mark "kernel-limits"
+limited() { (ulimit -q 100 && mqctl create mqlab-rlimit --maxmsg 2 --msgsize 8); }
+if insmod "$KO" && ! limited 2> /dev/null && rmmod mqueue_lab &&
+	insmod "$KO" kernel_limits=0 && limited && mqctl rm mqlab-rlimit &&
+	! mqctl --version | grep -q kernel-limits && rmmod mqueue_lab; then
+	check_dmesg "mqlab-marker: kernel-limits" "kernel_limits" &&
+		ok "RLIMIT_MSGQUEUE applies by default, not with kernel_limits=0"
+else
+	notok "RLIMIT_MSGQUEUE applies by default, not with kernel_limits=0"
+	rmmod mqueue_lab 2> /dev/null
 fi
 echo "MQLAB-RESULT: $pass passed, $fail failed, $skip skipped"

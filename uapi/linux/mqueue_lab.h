@@ -62,6 +62,20 @@
  *   are kept in pieces of at most a page, so no size needs a large
  *   contiguous buffer.  MQLAB_PROC_USERS_PATH shows each user's charges.
  *
+ *   The kernel's limits too (MQLAB_FEAT_KERNEL_LIMITS, module parameter
+ *   kernel_limits, on by default): a BIND that creates a queue follows
+ *   the fs.mqueue sysctls of the caller's IPC namespace and its
+ *   RLIMIT_MSGQUEUE as mq_open() does.  maxmsg and msgsize 0 pick
+ *   min(msg_default, msg_max) and min(msgsize_default, msgsize_max);
+ *   above msg_max or msgsize_max is EINVAL without CAP_SYS_RESOURCE,
+ *   and above 65536 or 16 MiB (the kernel's hard limits) with it; past
+ *   queues_max (counted over the device's queues) is ENOSPC without
+ *   CAP_SYS_RESOURCE; a user whose device queues, each counted as the
+ *   kernel counts one (payload, a struct msg_msg per message and a
+ *   priority-tree node per possible priority), would exceed the
+ *   caller's RLIMIT_MSGQUEUE gets EMFILE, whatever its capabilities.
+ *   The device's own limits apply as well: the stricter wins.
+ *
  * MQLAB_IOC_VERSION  (out: struct mqlab_version)
  *	Any fd, bound or not.  Reports the interface version, the feature
  *	bits and the limits in force (module parameters).
@@ -88,16 +102,19 @@
  *	               pad, an fd with access mode 3; when creating: mode
  *	               bits outside 0777, maxmsg or msgsize above the
  *	               module's caps, or msgsize above user_msgsize_max
- *	               without CAP_SYS_RESOURCE
+ *	               without CAP_SYS_RESOURCE, or above the kernel's
+ *	               limits (see Resources)
  *	  ENAMETOOLONG name_len > MQLAB_NAME_MAX
  *	  ENOSPC       the module's queue limit is reached, or the new
  *	               queue's charge does not fit in what is left of the
- *	               module's total-bytes cap
+ *	               module's total-bytes cap; or (kernel limits, without
+ *	               CAP_SYS_RESOURCE) the device has queues_max queues
  *	  EMFILE       the opener's user has max_user_queues queues alive
  *	               (unlinked ones that fds keep alive included), or the
  *	               new queue's charge does not fit in what is left of
  *	               its max_user_bytes (the errno of RLIMIT_MSGQUEUE);
- *	               not for CAP_SYS_RESOURCE
+ *	               not for CAP_SYS_RESOURCE.  Or the caller's
+ *	               RLIMIT_MSGQUEUE would be exceeded (kernel limits)
  *	  ENOMEM       out of memory
  *
  * MQLAB_IOC_UNLINK  (in: struct mqlab_unlink)
@@ -267,6 +284,12 @@
 #define MQLAB_FEAT_TIMENS	_BITULL(3)
 /* poll/epoll of an fd before BIND sees the events after BIND */
 #define MQLAB_FEAT_POLL_UNBOUND	_BITULL(4)
+/*
+ * Set when the module follows the kernel's POSIX mq limits (the
+ * fs.mqueue sysctls of the caller's IPC namespace and RLIMIT_MSGQUEUE)
+ * on top of its own; see "Resources".
+ */
+#define MQLAB_FEAT_KERNEL_LIMITS _BITULL(5)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
