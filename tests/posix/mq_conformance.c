@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -696,6 +697,172 @@ static int t_defaults(void)
 	CHECK_EQ("mq_curmsgs", 0, a.mq_curmsgs);
 	CHECK_EQ("mq_flags", 0, a.mq_flags);
 	return 1;
+}
+
+/* ---- the fs.mqueue sysctls and RLIMIT_MSGQUEUE ------------------------ */
+
+#define SYSCTL(n)	"/proc/sys/fs/mqueue/" n
+
+static const char *const mq_sysctls[] = {
+	SYSCTL("msg_max"), SYSCTL("msgsize_max"), SYSCTL("msg_default"),
+	SYSCTL("msgsize_default"), SYSCTL("queues_max"),
+};
+
+static int write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return !fclose(f) && ok;
+}
+
+/* Run @fn with the sysctls set as it sets them, then restore them all. */
+static int with_sysctls(int (*fn)(void))
+{
+	long saved[ARRAY_SIZE(mq_sysctls)];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(mq_sysctls); i++)
+		saved[i] = read_long(mq_sysctls[i], -1);
+	ret = fn();
+	for (i = 0; i < ARRAY_SIZE(mq_sysctls); i++)
+		if (saved[i] > 0)
+			write_long(mq_sysctls[i], saved[i]);
+	return ret;
+}
+
+#define SET_SYSCTL(n, v)						\
+	CHECK(write_long(SYSCTL(n), (v)), "writing " n, "a failure")
+
+/* The attributes of a new queue @k opened without attributes. */
+static int null_attr_is(int k, long maxmsg, long msgsize)
+{
+	char name[NAME_LEN];
+	struct mq_attr a;
+	mqd_t q;
+
+	qname(name, k);
+	q = CHECK_OK(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, NULL));
+	CHECK_OK(mq_getattr(q, &a));
+	CHECK_EQ("mq_maxmsg", maxmsg, a.mq_maxmsg);
+	CHECK_EQ("mq_msgsize", msgsize, a.mq_msgsize);
+	return 1;
+}
+
+static int sysctl_defaults(void)
+{
+	SET_SYSCTL("msg_max", 10);
+	SET_SYSCTL("msgsize_max", 8192);
+	SET_SYSCTL("msg_default", 5);
+	SET_SYSCTL("msgsize_default", 200);
+	if (!null_attr_is(0, 5, 200))
+		return 0;
+	/* a default above the maximum is cut to the maximum */
+	SET_SYSCTL("msg_max", 12);
+	SET_SYSCTL("msgsize_max", 5000);
+	SET_SYSCTL("msg_default", 20);
+	SET_SYSCTL("msgsize_default", 9000);
+	return null_attr_is(1, 12, 5000);
+}
+
+static int t_sysctl_defaults(void)
+{
+	return with_sysctls(sysctl_defaults);
+}
+
+/* In a child: create queue @k with @maxmsg x @msgsize; the errno. */
+struct attr_try {
+	int k;
+	long maxmsg, msgsize;
+};
+
+static int c_create(void *arg)
+{
+	const struct attr_try *t = arg;
+	mqd_t q = qopen_attr(t->k, O_RDWR | O_CREAT | O_EXCL, 0600, t->maxmsg,
+			     t->msgsize);
+
+	return q == (mqd_t)-1 ? errno : 0;
+}
+
+static int nobody_creates(int k, long maxmsg, long msgsize, int want)
+{
+	struct attr_try t = { k, maxmsg, msgsize };
+
+	CHECK_CHILD(want, "mq_open O_CREAT as nobody",
+		    run_child(c_create, &t, 1));
+	return 1;
+}
+
+static int sysctl_max(void)
+{
+	SET_SYSCTL("msg_max", 6);
+	SET_SYSCTL("msgsize_max", 200);
+	if (!nobody_creates(0, 7, SSIZE, EINVAL) ||
+	    !nobody_creates(0, 6, 201, EINVAL) ||
+	    !nobody_creates(0, 6, 200, 0))
+		return 0;
+	/* CAP_SYS_RESOURCE may go above them */
+	CHECK_OK(qopen_attr(1, O_RDWR | O_CREAT | O_EXCL, 0600, 7, 201));
+	return 1;
+}
+
+static int t_sysctl_max(void)
+{
+	return with_sysctls(sysctl_max);
+}
+
+/*
+ * In a child: RLIMIT_MSGQUEUE of 3 small queues, as the kernel counts
+ * them; queues *@arg to *@arg + 3.
+ */
+static int c_rlimit(void *arg)
+{
+	/* payload, a struct msg_msg and a priority tree node per message */
+	long lim = 3 * (SMAX * SSIZE + SMAX * 48 + SMAX * 48);
+	struct rlimit rl = { lim, lim };
+	int k, first = *(int *)arg;
+
+	if (setrlimit(RLIMIT_MSGQUEUE, &rl))
+		return 251;
+	for (k = first; k < first + 3; k++)
+		if (qnew(k, O_RDWR) == (mqd_t)-1)
+			return 252;
+	return qnew(first + 3, O_RDWR) == (mqd_t)-1 ? errno : 0;
+}
+
+static int t_rlimit(void)
+{
+	int first = 0;
+
+	CHECK_CHILD(EMFILE, "4th queue over RLIMIT_MSGQUEUE, as nobody",
+		    run_child(c_rlimit, &first, 1));
+	first = 4;
+	CHECK_CHILD(EMFILE, "4th queue over RLIMIT_MSGQUEUE, as root",
+		    run_child(c_rlimit, &first, 0));
+	return 1;
+}
+
+static int queues_max(void)
+{
+	SET_SYSCTL("queues_max", 3);
+	if (!nobody_creates(0, SMAX, SSIZE, 0) ||
+	    !nobody_creates(1, SMAX, SSIZE, 0) ||
+	    !nobody_creates(2, SMAX, SSIZE, 0) ||
+	    !nobody_creates(3, SMAX, SSIZE, ENOSPC))
+		return 0;
+	/* CAP_SYS_RESOURCE may go above it */
+	CHECK_OK(qnew(3, O_RDWR));
+	return 1;
+}
+
+static int t_queues_max(void)
+{
+	return with_sysctls(queues_max);
 }
 
 static int bad_attr(long maxmsg, long msgsize)
@@ -1733,6 +1900,10 @@ static const struct tcase {
 	{ t_mode_allow, "mode bits grant read or write separately" },
 	{ t_umask, "umask is applied to the creation mode" },
 	{ t_defaults, "NULL attr gives msg_default/msgsize_default" },
+	{ t_sysctl_defaults, "NULL attr follows the sysctls, cut to the maxima" },
+	{ t_sysctl_max, "above msg_max/msgsize_max: EINVAL, not for root" },
+	{ t_rlimit, "over RLIMIT_MSGQUEUE: EMFILE, for root too" },
+	{ t_queues_max, "above queues_max: ENOSPC, not for root" },
 	{ t_attr_maxmsg_0, "mq_maxmsg 0: EINVAL" },
 	{ t_attr_maxmsg_neg, "mq_maxmsg negative: EINVAL" },
 	{ t_attr_msgsize_0, "mq_msgsize 0: EINVAL" },
