@@ -31,7 +31,7 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl
+	tests/lib tests/posix tests/mqctl tests/bench
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
@@ -48,7 +48,7 @@ user: $(USER_DIRS)
 $(USER_DIRS): $(KSFT_HDRS)
 	@if [ -f $@/Makefile ]; then $(SUBMAKE) -C $@ all; fi
 
-tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix: libmqdev
+tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix tests/bench: libmqdev
 
 $(KSFT_HDRS) $(CHECKPATCH) &:
 	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
