@@ -653,6 +653,9 @@ static int work_churn(const struct spec *sp, struct sample *s, char *why,
 			if (h == -ENOSPC && strcmp(p->name, "sysv") == 0)
 				snprintf(why + strlen(why), wsz - strlen(why),
 					 " (kernel.msgmni: boot with ipcmni_extend)");
+			if (h == -EMFILE && !p->device)
+				snprintf(why + strlen(why), wsz - strlen(why),
+					 " (RLIMIT_MSGQUEUE)");
 			err = (int)h;
 			goto out;
 		}
