@@ -19,12 +19,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -208,7 +210,7 @@ static void build_plan(void)
 		if (smoke && i == 2)
 			break;
 		for (j = 0; j < NSINGLE; j++)
-			add("churn", 16, n, cnt(2000, 20), single[j]);
+			add("churn", 16, n, cnt(4000, 20), single[j]);
 	}
 	for (j = 0; j < NSINGLE; j++)
 		add("wake", 64, DEPTH, cnt(200, 10), single[j]);
@@ -306,6 +308,7 @@ static void measure(struct result *r)
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(pfd[1], STDOUT_FILENO);
 		close(pfd[0]);
 		close(pfd[1]);

@@ -20,12 +20,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +44,8 @@ struct shared {
 	uint64_t t_end;		/* when the last worker finished */
 	uint64_t ctxt_end;
 	int done;		/* workers finished */
-	int failed;
+	int claimed;		/* workers that tried to write err */
+	int failed;		/* workers failed (after err is written) */
 	long received;		/* 4x4: data messages the consumers got */
 	char err[200];		/* the first worker failure */
 };
@@ -116,9 +119,11 @@ static void worker_fail(struct team *t, const char *what, int err)
 {
 	struct shared *sh = t->sh;
 
-	if (__atomic_fetch_add(&sh->failed, 1, __ATOMIC_SEQ_CST) == 0)
+	/* the message first: the parent reads it once it sees "failed" */
+	if (__atomic_fetch_add(&sh->claimed, 1, __ATOMIC_SEQ_CST) == 0)
 		snprintf(sh->err, sizeof(sh->err), "worker %d: %s: %s",
 			 (int)getpid(), what, strerror(-err));
+	__atomic_fetch_add(&sh->failed, 1, __ATOMIC_SEQ_CST);
 	/* wake the parent whether it waits for "ready" or for "done" */
 	if (write(t->ready[1], "x", 1) < 0 || write(t->fin[1], "x", 1) < 0) {
 		/* the parent is gone */
@@ -155,6 +160,10 @@ static int team_spawn(struct team *t, int expect, work_fn fn, struct chan *c,
 	close(t->go[1]);
 	close(t->fin[0]);
 	close(t->release[1]);
+	/* never outlive the measuring process, nor hang for ever */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
 	alarm(WORKER_TIMEOUT);
 	for (int i = 0; i < nc; i++) {
 		mine[i] = c[i];
@@ -245,8 +254,9 @@ static int team_end(struct team *t, int err, char *why, size_t wsz)
 	for (int i = 0; i < t->n; i++) {
 		if (waitpid(t->pid[i], &status, 0) < 0)
 			continue;
-		if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) &&
-		    !bad++)
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && err)
+			continue;	/* we killed it */
+		if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !bad++)
 			snprintf(why, wsz, "worker %d ended with %s %d",
 				 (int)t->pid[i],
 				 WIFSIGNALED(status) ? "signal" : "status",
@@ -256,7 +266,7 @@ static int team_end(struct team *t, int err, char *why, size_t wsz)
 	if (err && t->sh) {
 		if (t->sh->err[0])
 			snprintf(why, wsz, "%s", t->sh->err);
-		else
+		else if (!bad)
 			set_why(why, wsz, "workers", err);
 	}
 	if (t->sh)
@@ -424,6 +434,28 @@ static int wake_recv(struct team *t, struct chan *c, long arg,
 	}
 }
 
+/*
+ * Read the index of the receiver that got the message; -ECANCELED when a
+ * worker failed instead (it writes to the team's fin pipe).
+ */
+static int wait_ack(struct team *t, int ack, unsigned char *who)
+{
+	struct pollfd p[2] = { { .fd = ack, .events = POLLIN },
+			       { .fd = t->fin[0], .events = POLLIN } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return -ECANCELED;
+		if (p[0].revents)
+			return read_full(ack, who, 1);
+	}
+}
+
 /* Wait until @pid sleeps (blocked in its receive call). */
 static int wait_sleeping(pid_t pid)
 {
@@ -473,6 +505,9 @@ static int work_wake(const struct spec *sp, struct sample *s, char *why,
 	for (int i = 0; !err && i < WAKE_RECEIVERS; i++)
 		err = team_spawn(&t, WAKE_RECEIVERS, wake_recv, &c, &dir, 1, i, 0);
 	/* the parent sends, on its own handle (after the workers forked) */
+	if (ack[1] >= 0)
+		close(ack[1]);
+	ack[1] = -1;
 	if (!err)
 		err = sp->path->open(&c, DIR_SEND);
 	if (!err)
@@ -489,7 +524,7 @@ static int work_wake(const struct spec *sp, struct sample *s, char *why,
 			put_seq(c.buf, (uint32_t)i, 0);
 			err = sp->path->send(&c, 1);
 			if (err >= 0)
-				err = read_full(ack[0], &who, 1);
+				err = wait_ack(&t, ack[0], &who);
 			if (!err)
 				err = who < t.n ? wait_sleeping(t.pid[who]) : -EPROTO;
 		}
@@ -513,10 +548,8 @@ static int work_wake(const struct spec *sp, struct sample *s, char *why,
 		set_why(why, wsz, "wake", err);
 	if (c.mem)
 		sp->path->close(&c);
-	if (ack[0] >= 0) {
+	if (ack[0] >= 0)
 		close(ack[0]);
-		close(ack[1]);
-	}
 	sp->path->destroy(&c);
 	return err;
 }
