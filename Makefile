@@ -11,6 +11,9 @@
 #   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
+#   make bench      the benchmark in the VM (docs/PERFORMANCE.md); CLOCK=wall
+#                   for -smp 2 wall clock (the 4x4 work), HOST=1 on this
+#                   machine, BENCH_ARGS='--only=stream --reps=5' and such
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -31,11 +34,11 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl
+	tests/lib tests/posix tests/mqctl tests/bench
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
-	install clean \
+	install clean bench bench-vm bench-host \
 	style sparse $(USER_DIRS)
 
 all: module user
@@ -48,7 +51,7 @@ user: $(USER_DIRS)
 $(USER_DIRS): $(KSFT_HDRS)
 	@if [ -f $@/Makefile ]; then $(SUBMAKE) -C $@ all; fi
 
-tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix: libmqdev
+tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix tests/bench: libmqdev
 
 $(KSFT_HDRS) $(CHECKPATCH) &:
 	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
@@ -101,6 +104,41 @@ vm-demo: vm-initrd
 
 demo: deps
 	@$(MAKE) --no-print-directory vm-demo
+
+# The benchmark (tests/bench).  CLOCK=icount: one vCPU counting
+# instructions, figures that repeat; CLOCK=wall: -smp 2 and the wall
+# clock, for the 4x4 work.  The console log, its BENCH lines and (with
+# gnuplot) the chart go to build/bench/.
+CLOCK ?= icount
+BENCH_ARGS ?=
+BENCH_OUT := $(BUILD)/bench
+BENCH_NAME = $(BENCH_OUT)/bench-$(if $(HOST),host-$(shell uname -r),$(KVER)-$(CLOCK))
+bench_words = $(subst $(eval) ,+,$(strip --clock=$(CLOCK) $(BENCH_ARGS)))
+
+bench: $(if $(HOST),bench-host,bench-vm)
+
+bench-vm: vm-initrd
+	@mkdir -p $(BENCH_OUT)
+	VM_LOG=$(BENCH_NAME).log VM_ICOUNT=$(if $(filter icount,$(CLOCK)),1) VM_SMP=2 \
+		VM_APPEND='ipcmni_extend mqlab.bench=$(bench_words)' \
+		sh tools/vm/run.sh $(KVER) $(VM_INITRD) bench; \
+		st=$$?; rm -rf $(VM_RUN); \
+		grep -a '^BENCH' $(BENCH_NAME).log > $(BENCH_NAME).tsv; \
+		sh tests/bench/chart.sh $(BENCH_NAME).tsv $(BENCH_NAME).svg; \
+		echo "bench: $(BENCH_NAME).log, .tsv, .svg"; exit $$st
+
+# On this machine: needs root and a kernel that loads the module.
+bench-host: module user
+	@mkdir -p $(BENCH_OUT)
+	@[ "$$(id -u)" = 0 ] || { echo "make bench HOST=1 must run as root (insmod, sysctls)"; exit 1; }
+	{ MQBENCH_KO=$(TOP)/mqueue_lab.ko MQBENCH_BIN=$(TOP)/tests/bench/mqbench \
+		MQBENCH_LIB=$(TOP)/libmqdev/libmqdev-posix.so \
+		LD_LIBRARY_PATH=$(TOP)/libmqdev \
+		sh tests/bench/run-bench.sh --clock=host $(BENCH_ARGS); \
+		echo $$? > $(BENCH_NAME).rc; } 2>&1 | tee $(BENCH_NAME).log; \
+		st=$$(cat $(BENCH_NAME).rc); rm -f $(BENCH_NAME).rc; \
+		grep -a '^BENCH' $(BENCH_NAME).log > $(BENCH_NAME).tsv; \
+		sh tests/bench/chart.sh $(BENCH_NAME).tsv $(BENCH_NAME).svg; exit $$st
 
 check: deps
 	@sh tools/check.sh

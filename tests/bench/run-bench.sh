@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# run-bench.sh [MQBENCH-ARGS...] - load mqueue_lab with the benchmark's
+# parameters, run mqbench, unload what we loaded.  Runs under busybox ash.
+#
+# In the VM, /init runs it as /opt/mqlab/bench.sh with the words of the
+# kernel argument mqlab.bench= ('+' between words).  `make bench HOST=1`
+# runs it on this machine with MQBENCH_KO, MQBENCH_BIN and MQBENCH_LIB
+# pointing into the tree.
+KO=${MQBENCH_KO:-/opt/mqlab/mqueue_lab.ko}
+BIN=${MQBENCH_BIN:-/usr/bin/mqbench}
+LIB=${MQBENCH_LIB:-/usr/lib/libmqdev-posix.so}
+# bind+unlink keeps 100,000 queues (1 message of 16 bytes each) besides
+# the one it measures; the default max_queues is 256.  max_total_bytes
+# stays at its default (64 MiB): the largest queue of the run is 64
+# messages of 64 KiB, or 65536 of 64 bytes (4 MiB either way).
+PARAMS=${MQBENCH_PARAMS:-max_queues=200000}
+P=/sys/module/mqueue_lab/parameters
+
+loaded=0
+err=$(mktemp)
+if [ -d /sys/module/mqueue_lab ]; then
+	echo "# mqueue_lab is loaded already: using it as it is" \
+		"(max_queues=$(cat $P/max_queues))"
+elif insmod "$KO" $PARAMS 2> "$err"; then
+	loaded=1
+	echo "# insmod $KO $PARAMS"
+else
+	echo "# insmod $KO $PARAMS refused: $(cat "$err")"
+	if insmod "$KO" 2> "$err"; then
+		loaded=1
+		echo "# loaded with the default parameters instead: the rows" \
+			"past them say why"
+	else
+		echo "# insmod $KO refused: $(cat "$err"): the device rows say n/a"
+	fi
+fi
+rm -f "$err"
+"$BIN" --preload="$LIB" "$@"
+rc=$?
+if [ $loaded = 1 ]; then
+	rmmod mqueue_lab || rc=1
+fi
+exit $rc
