@@ -38,19 +38,6 @@ FIXTURE_TEARDOWN(access)
 	mqk_teardown(&self->k);
 }
 
-/* Open the device with @oflags, bind @name with @flags, close: 0 or -errno. */
-static int try_bind(const char *name, int oflags, __u32 flags)
-{
-	int fd = mqk_open(oflags);
-	int ret;
-
-	if (fd < 0)
-		return fd;
-	ret = mqk_bind(fd, name, flags, 0600, 2, 8);
-	close(fd);
-	return ret;
-}
-
 /* Create @name as uid/gid MQK_NOBODY with @mode, in a child. */
 static void create_as_nobody(struct __test_metadata *_metadata, struct mqk *k,
 			     const char *name, __u32 mode)
@@ -163,7 +150,7 @@ TEST_F(access, accmode_3_cannot_bind)
 	EXPECT_EQ(-EBADFD, mqk_notify(fd, MQLAB_NOTIFY_NONE, 0, 0));
 	close(fd);
 	/* the failed CREATE made nothing */
-	EXPECT_EQ(-ENOENT, try_bind(fresh, O_RDWR, 0));
+	EXPECT_EQ(-ENOENT, mqk_try_bind(fresh, O_RDWR, 0));
 
 	/* the reported bypass: nobody and root's 0600 queue */
 	pid = mqk_fork(_metadata, &self->k);
@@ -175,8 +162,8 @@ TEST_F(access, accmode_3_cannot_bind)
 		CHILD_CHECK(mqk_getattr(fd, &a) == -EBADFD);
 		CHILD_CHECK(mqk_notify(fd, MQLAB_NOTIFY_NONE, 0, 0) == -EBADFD);
 		/* and the other access modes are refused by the mode bits */
-		CHILD_CHECK(try_bind(root600, O_RDONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(root600, O_WRONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(root600, O_RDONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(root600, O_WRONLY, 0) == -EACCES);
 		close(fd);
 		_exit(0);
 	}
@@ -211,7 +198,7 @@ TEST_F(access, opener_credentials_decide)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(try_bind(root600, O_RDWR, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(root600, O_RDWR, 0) == -EACCES);
 		CHILD_CHECK(mqk_bind(fd, root600, 0, 0, 0, 0) == 0);
 		CHILD_CHECK(mqk_sends(fd, "nobody", 1) == 0);
 		_exit(0);
@@ -254,7 +241,7 @@ TEST_F(access, opener_credentials_decide)
 	close(fd);
 	close(sv[0]);
 	/* root's queue is still there */
-	EXPECT_EQ(0, try_bind(root600, O_RDWR, 0));
+	EXPECT_EQ(0, mqk_try_bind(root600, O_RDWR, 0));
 }
 
 /*
@@ -283,9 +270,9 @@ TEST_F(access, capabilities_over_a_queue)
 		pid = mqk_fork(_metadata, &self->k);
 		if (pid == 0) {
 			CHILD_CHECK(caps_keep(rows[i].keep) == 0);
-			CHILD_CHECK(try_bind(q, O_RDONLY, 0) == rows[i].rd);
-			CHILD_CHECK(try_bind(q, O_WRONLY, 0) == rows[i].wr);
-			CHILD_CHECK(try_bind(q, O_RDWR, 0) == rows[i].rdwr);
+			CHILD_CHECK(mqk_try_bind(q, O_RDONLY, 0) == rows[i].rd);
+			CHILD_CHECK(mqk_try_bind(q, O_WRONLY, 0) == rows[i].wr);
+			CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == rows[i].rdwr);
 			CHILD_CHECK(mqk_unlink(q) == rows[i].unlink);
 			_exit(0);
 		}
@@ -318,7 +305,7 @@ TEST_F(access, capability_in_a_user_namespace)
 		close(status[0]);
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
 		/* the owner class: 0000 denies even the owner */
-		CHILD_CHECK(try_bind(mine, O_RDWR, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == -EACCES);
 		/* setuid() made us undumpable: /proc/self/uid_map is root's */
 		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
 		if (unshare(CLONE_NEWUSER) < 0) {
@@ -333,9 +320,9 @@ TEST_F(access, capability_in_a_user_namespace)
 		CHILD_CHECK(write_file("/proc/self/gid_map",
 				       "0 " NOBODY_STR " 1") == 0);
 		CHILD_CHECK(write(status[1], &err, sizeof(err)) == sizeof(err));
-		CHILD_CHECK(try_bind(mine, O_RDWR, 0) == 0);
-		CHILD_CHECK(try_bind(root600, O_RDONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(root600, O_RDWR, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == 0);
+		CHILD_CHECK(mqk_try_bind(root600, O_RDONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(root600, O_RDWR, 0) == -EACCES);
 		CHILD_CHECK(mqk_unlink(root600) == -EPERM);
 		_exit(0);
 	}
@@ -362,11 +349,11 @@ TEST_F(access, unlink_owner_others_root)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(try_bind(mine, O_RDWR, CX) == 0);
+		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, CX) == 0);
 		CHILD_CHECK(mqk_unlink(mine) == 0);
 		CHILD_CHECK(mqk_unlink(mine) == -ENOENT);
 		/* full access to root's queue is not ownership */
-		CHILD_CHECK(try_bind(root666, O_RDWR, 0) == 0);
+		CHILD_CHECK(mqk_try_bind(root666, O_RDWR, 0) == 0);
 		CHILD_CHECK(mqk_unlink(root666) == -EPERM);
 		_exit(0);
 	}

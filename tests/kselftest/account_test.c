@@ -33,30 +33,6 @@ FIXTURE_TEARDOWN(account)
 	mqk_teardown(&self->k);
 }
 
-/*
- * Create bulk queue @i (see struct mqk) with @maxmsg x @msgsize, mode
- * 0666; keep its fd in *@keep when @keep is not NULL.  0 or -errno.
- */
-static int bulk_queue(struct mqk *k, unsigned long i, __u64 maxmsg,
-		      __u64 msgsize, int *keep)
-{
-	char name[MQK_NAME_SIZE];
-	int fd, ret;
-
-	snprintf(name, sizeof(name), "%s%lu", k->bulk_prefix, i);
-	fd = mqk_open(O_RDWR);
-	if (fd < 0)
-		return fd;
-	if (k->bulk_count < i + 1)
-		k->bulk_count = i + 1;
-	ret = mqk_bind(fd, name, CX, 0666, maxmsg, msgsize);
-	if (ret || !keep)
-		close(fd);
-	else
-		*keep = fd;
-	return ret;
-}
-
 static const char *bulk_name(struct mqk *k, unsigned long i, char *buf)
 {
 	snprintf(buf, MQK_NAME_SIZE, "%s%lu", k->bulk_prefix, i);
@@ -101,23 +77,23 @@ TEST_F_TIMEOUT(account, per_user_queue_limit, 300)
 
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
 		for (i = 0; i < max; i++)
-			CHILD_CHECK(bulk_queue(&self->k, i, 1, 1,
-					       i ? NULL : &keep) == 0);
+			CHILD_CHECK(mqk_bulk_create(&self->k, i, 0666, 1, 1,
+						    i ? NULL : &keep) == 0);
 		CHILD_CHECK(use_of(NOBODY_STR).queues == max);
-		CHILD_CHECK(bulk_queue(&self->k, max, 1, 1, NULL) == -EMFILE);
+		CHILD_CHECK(mqk_bulk_create(&self->k, max, 0666, 1, 1, NULL) == -EMFILE);
 		/* unlinked but kept alive by an fd: still counted */
 		CHILD_CHECK(mqk_unlink(bulk_name(&self->k, 0, name)) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, max, 1, 1, NULL) == -EMFILE);
+		CHILD_CHECK(mqk_bulk_create(&self->k, max, 0666, 1, 1, NULL) == -EMFILE);
 		close(keep);
 		CHILD_CHECK(use_of(NOBODY_STR).queues == max - 1);
-		CHILD_CHECK(bulk_queue(&self->k, max, 1, 1, NULL) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, max + 1, 1, 1, NULL) ==
+		CHILD_CHECK(mqk_bulk_create(&self->k, max, 0666, 1, 1, NULL) == 0);
+		CHILD_CHECK(mqk_bulk_create(&self->k, max + 1, 0666, 1, 1, NULL) ==
 			    -EMFILE);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 	/* root exceeds the per-user limit, not the module's */
-	EXPECT_EQ(0, bulk_queue(&self->k, max + 2, 1, 1, NULL));
+	EXPECT_EQ(0, mqk_bulk_create(&self->k, max + 2, 0666, 1, 1, NULL));
 }
 
 /*
@@ -148,7 +124,7 @@ TEST_F(account, per_user_byte_limit)
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
 		for (i = 0; i < 64 && !ret; i++)
-			ret = bulk_queue(&self->k, i, maxmsg, msgsize, NULL);
+			ret = mqk_bulk_create(&self->k, i, 0666, maxmsg, msgsize, NULL);
 		CHILD_CHECK(ret == -EMFILE);
 		_exit(0);
 	}
@@ -166,7 +142,7 @@ TEST_F(account, per_user_byte_limit)
 	EXPECT_LE(sum, cap);
 	/* the one that failed did not fit */
 	EXPECT_LT(cap - sum, charged);
-	EXPECT_EQ(0, bulk_queue(&self->k, n + 1, maxmsg, msgsize, NULL));
+	EXPECT_EQ(0, mqk_bulk_create(&self->k, n + 1, 0666, maxmsg, msgsize, NULL));
 }
 
 /*
@@ -181,13 +157,13 @@ TEST_F(account, msgsize_above_the_user_limit)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, 0, 1, max + 1, NULL) ==
+		CHILD_CHECK(mqk_bulk_create(&self->k, 0, 0666, 1, max + 1, NULL) ==
 			    -EINVAL);
-		CHILD_CHECK(bulk_queue(&self->k, 1, 1, max, NULL) == 0);
+		CHILD_CHECK(mqk_bulk_create(&self->k, 1, 0666, 1, max, NULL) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	EXPECT_EQ(0, bulk_queue(&self->k, 2, 1, 2 * max, NULL));
+	EXPECT_EQ(0, mqk_bulk_create(&self->k, 2, 0666, 1, 2 * max, NULL));
 }
 
 /* Slab in use, in bytes (/proc/meminfo). */
@@ -220,7 +196,7 @@ TEST_F_TIMEOUT(account, charge_bounds_real_memory, 300)
 
 	if (maxmsg > 65536)
 		maxmsg = 65536;
-	ASSERT_EQ(0, bulk_queue(&self->k, 0, maxmsg, 1, &fd));
+	ASSERT_EQ(0, mqk_bulk_create(&self->k, 0, 0666, maxmsg, 1, &fd));
 	ASSERT_EQ(0, mqk_proc_value(bulk_name(&self->k, 0, name), "charged",
 				    &charged));
 	before = slab_bytes();
@@ -261,8 +237,8 @@ TEST_F_TIMEOUT(account, blocked_senders_are_charged, 300)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, 0, 1, msgsize, NULL) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, 1, 2, msgsize, NULL) == 0);
+		CHILD_CHECK(mqk_bulk_create(&self->k, 0, 0666, 1, msgsize, NULL) == 0);
+		CHILD_CHECK(mqk_bulk_create(&self->k, 1, 0666, 2, msgsize, NULL) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
@@ -283,7 +259,7 @@ TEST_F_TIMEOUT(account, blocked_senders_are_charged, 300)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(bulk_queue(&self->k, 2, k, msgsize, NULL) == 0);
+		CHILD_CHECK(mqk_bulk_create(&self->k, 2, 0666, k, msgsize, NULL) == 0);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
@@ -359,7 +335,7 @@ TEST_F_TIMEOUT(account, large_messages_arrive_intact, 300)
 	out = malloc(maxlen);
 	in = malloc(maxlen);
 	ASSERT_TRUE(out && in);
-	ASSERT_EQ(0, bulk_queue(&self->k, 0, 4, maxlen, &fd));
+	ASSERT_EQ(0, mqk_bulk_create(&self->k, 0, 0666, 4, maxlen, &fd));
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		fill_pattern(out, lens[i], i);
 		memset(in, 0, maxlen);
@@ -391,7 +367,7 @@ TEST_F(account, fault_in_a_later_piece)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 	ASSERT_EQ(0, mprotect(buf + 2 * pg, 2 * pg, PROT_NONE));
-	ASSERT_EQ(0, bulk_queue(&self->k, 0, 2, len, &fd));
+	ASSERT_EQ(0, mqk_bulk_create(&self->k, 0, 0666, 2, len, &fd));
 
 	EXPECT_EQ(-EFAULT, mqk_send(fd, buf, len, 0, 0, NULL));
 	EXPECT_EQ(0, mqk_attr(_metadata, fd).curmsgs);

@@ -857,18 +857,6 @@ TEST_F(bind, umask_applies_to_mode)
 	close(fd);
 }
 
-static int try_bind(const char *name, int oflags, __u32 flags)
-{
-	int fd = mqk_open(oflags);
-	int ret;
-
-	if (fd < 0)
-		return fd;
-	ret = mqk_bind(fd, name, flags, 0600, 0, 0);
-	close(fd);
-	return ret;
-}
-
 TEST_F(bind, eacces)
 {
 	const char *p600 = mqk_name(_metadata, &self->k, "p600");
@@ -898,21 +886,21 @@ TEST_F(bind, eacces)
 		/* the device node itself must be usable by anyone */
 		CHILD_CHECK(fd >= 0);
 		close(fd);
-		CHILD_CHECK(try_bind(p600, O_RDONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(p600, O_WRONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(p600, O_RDWR, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p600, O_RDONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p600, O_WRONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p600, O_RDWR, 0) == -EACCES);
 		/* CREATE of an existing queue checks access too */
-		CHILD_CHECK(try_bind(p600, O_RDONLY,
+		CHILD_CHECK(mqk_try_bind(p600, O_RDONLY,
 				     MQLAB_BIND_CREATE) == -EACCES);
-		CHILD_CHECK(try_bind(p644, O_WRONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(p644, O_RDWR, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p644, O_WRONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p644, O_RDWR, 0) == -EACCES);
 		fd = mqk_open_bind(p644, O_RDONLY);
 		CHILD_CHECK(fd >= 0);
 		/* bound: an empty queue says EAGAIN, not EBADFD */
 		CHILD_CHECK(mqk_recv(fd, &c, 1, MQLAB_IO_NONBLOCK, NULL,
 				     NULL) == -EAGAIN);
 		close(fd);
-		CHILD_CHECK(try_bind(p000, O_RDONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p000, O_RDONLY, 0) == -EACCES);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
@@ -921,15 +909,15 @@ TEST_F(bind, eacces)
 	pid = mqk_fork(_metadata, &self->k);
 	if (pid == 0) {
 		CHILD_CHECK(mqk_become(MQK_NOBODY, 0) == 0);
-		CHILD_CHECK(try_bind(p060, O_RDWR, 0) == 0);
-		CHILD_CHECK(try_bind(p606, O_RDONLY, 0) == -EACCES);
-		CHILD_CHECK(try_bind(p606, O_WRONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p060, O_RDWR, 0) == 0);
+		CHILD_CHECK(mqk_try_bind(p606, O_RDONLY, 0) == -EACCES);
+		CHILD_CHECK(mqk_try_bind(p606, O_WRONLY, 0) == -EACCES);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 
 	/* root overrides the mode bits, as for a file */
-	ASSERT_EQ(0, try_bind(p000, O_RDWR, 0));
+	ASSERT_EQ(0, mqk_try_bind(p000, O_RDWR, 0));
 }
 
 /*
@@ -967,15 +955,15 @@ TEST_F_TIMEOUT(bind, enospc_queue_limit, 300)
 	}
 	snprintf(name, sizeof(name), "%s%lu", self->k.bulk_prefix, n);
 	self->k.bulk_count = n + 1;
-	ASSERT_EQ(-ENOSPC, try_bind(name, O_RDWR, CX));
+	ASSERT_EQ(-ENOSPC, mqk_try_bind(name, O_RDWR, CX));
 	/* opening an existing queue needs no new slot */
 	snprintf(name, sizeof(name), "%s0", self->k.bulk_prefix);
-	ASSERT_EQ(0, try_bind(name, O_RDWR, 0));
+	ASSERT_EQ(0, mqk_try_bind(name, O_RDWR, 0));
 
 	/* an unlinked, closed queue gives its slot back */
 	ASSERT_EQ(0, mqk_unlink(name));
 	snprintf(name, sizeof(name), "%s%lu", self->k.bulk_prefix, n);
-	ASSERT_EQ(0, try_bind(name, O_RDWR, CX));
+	ASSERT_EQ(0, mqk_try_bind(name, O_RDWR, CX));
 
 	for (i = 0; i <= n; i++) {
 		snprintf(name, sizeof(name), "%s%lu", self->k.bulk_prefix, i);
@@ -983,23 +971,6 @@ TEST_F_TIMEOUT(bind, enospc_queue_limit, 300)
 		ASSERT_EQ(i ? 0 : -ENOENT, ret) TH_LOG("unlink %s", name);
 	}
 	self->k.bulk_count = 0;
-}
-
-static int bulk_create(struct mqk *k, unsigned long i, __u64 maxmsg,
-		       __u64 msgsize)
-{
-	char name[MQK_NAME_SIZE];
-	int fd, ret;
-
-	snprintf(name, sizeof(name), "%s%lu", k->bulk_prefix, i);
-	fd = mqk_open(O_RDWR);
-	if (fd < 0)
-		return fd;
-	if (k->bulk_count < i + 1)
-		k->bulk_count = i + 1;
-	ret = mqk_bind(fd, name, CX, 0600, maxmsg, msgsize);
-	close(fd);
-	return ret;
 }
 
 /* What the whole module holds: the "total" line of the users file. */
@@ -1048,7 +1019,7 @@ TEST_F(bind, enospc_total_bytes)
 	snprintf(self->k.bulk_prefix, sizeof(self->k.bulk_prefix),
 		 "kst-%d-nb-", (int)getpid());
 	used0 = module_used(_metadata);
-	ASSERT_EQ(0, bulk_create(&self->k, 0, maxmsg, msgsize));
+	ASSERT_EQ(0, mqk_bulk_create(&self->k, 0, 0600, maxmsg, msgsize, NULL));
 	snprintf(name, sizeof(name), "%s0", self->k.bulk_prefix);
 	ASSERT_EQ(0, mqk_proc_value(name, "charged", &size));
 	/* at least the payload, and headers on top */
@@ -1061,7 +1032,7 @@ TEST_F(bind, enospc_total_bytes)
 		     (unsigned long long)size);
 
 	for (i = 1; i <= fit; i++) {
-		ret = bulk_create(&self->k, i, maxmsg, msgsize);
+		ret = mqk_bulk_create(&self->k, i, 0600, maxmsg, msgsize, NULL);
 		if (ret)
 			break;
 	}
@@ -1077,7 +1048,7 @@ TEST_F(bind, enospc_total_bytes)
 	/* unlinking a closed queue returns its charge */
 	ASSERT_EQ(0, mqk_unlink(name));
 	ASSERT_EQ(used - size, module_used(_metadata));
-	ret = bulk_create(&self->k, 0, maxmsg, msgsize);
+	ret = mqk_bulk_create(&self->k, 0, 0600, maxmsg, msgsize, NULL);
 	ASSERT_EQ(0, ret) TH_LOG("after unlink: %s", strerror(-ret));
 	ASSERT_EQ(used, module_used(_metadata));
 }

@@ -154,6 +154,23 @@ static inline int mqk_unlink_len(int fd, const void *name, __u32 len,
 	return mqk_ioctl(fd, MQLAB_IOC_UNLINK, &u);
 }
 
+/*
+ * Open the device with @oflags, bind @name with @flags (mode 0600 and
+ * the module's default attributes when creating), close the fd.
+ * Returns 0 or -errno.
+ */
+static inline int mqk_try_bind(const char *name, int oflags, __u32 flags)
+{
+	int fd = mqk_open(oflags);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = mqk_bind(fd, name, flags, 0600, 0, 0);
+	close(fd);
+	return ret;
+}
+
 /* Unlink @name through a fresh unbound fd. */
 static inline int mqk_unlink(const char *name)
 {
@@ -608,6 +625,33 @@ static inline bool mqk_has_field(const char *line, const char *field)
 		if (!strcmp(tok, field))
 			return true;
 	return false;
+}
+
+/*
+ * Create bulk queue "<bulk_prefix><i>" (see struct mqk; the teardown
+ * unlinks it) exclusively, with @mode and @maxmsg x @msgsize.  Its fd
+ * goes to *@keep when @keep is not NULL, else it is closed.  Returns 0
+ * or -errno.
+ */
+static inline int mqk_bulk_create(struct mqk *k, unsigned long i, __u32 mode,
+				  __u64 maxmsg, __u64 msgsize, int *keep)
+{
+	char name[MQK_NAME_SIZE];
+	int fd, ret;
+
+	snprintf(name, sizeof(name), "%s%lu", k->bulk_prefix, i);
+	fd = mqk_open(O_RDWR);
+	if (fd < 0)
+		return fd;
+	if (k->bulk_count < i + 1)
+		k->bulk_count = i + 1;
+	ret = mqk_bind(fd, name, MQLAB_BIND_CREATE | MQLAB_BIND_EXCL, mode,
+		       maxmsg, msgsize);
+	if (ret || !keep)
+		close(fd);
+	else
+		*keep = fd;
+	return ret;
 }
 
 /*
