@@ -67,13 +67,31 @@ static struct mqlab_user *mqlab_user_find(kuid_t uid)
 	return NULL;
 }
 
+/* The accounting of @uid with a reference taken, or NULL. */
+static struct mqlab_user *mqlab_user_find_get(kuid_t uid)
+{
+	struct mqlab_user *u;
+
+	spin_lock(&mqlab_acct_lock);
+	u = mqlab_user_find(uid);
+	if (u)
+		refcount_inc(&u->ref);
+	spin_unlock(&mqlab_acct_lock);
+	return u;
+}
+
 /*
  * The accounting of @uid, with a reference; NULL when out of memory.
- * May sleep: the entry is allocated before the lock is taken.
+ * May sleep: a user seen for the first time gets an entry allocated
+ * outside the lock (and thrown away if another task added one first).
  */
 struct mqlab_user *mqlab_user_get(kuid_t uid)
 {
 	struct mqlab_user *new, *u;
+
+	u = mqlab_user_find_get(uid);
+	if (u)
+		return u;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
