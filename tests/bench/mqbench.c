@@ -6,7 +6,8 @@
  * kernel's POSIX mq, SysV msg and a pipe.
  *
  *   mqbench [--clock=LABEL] [--only=W,...] [--paths=P,...] [--sizes=N,...]
- *           [--reps=N] [--scale=F] [--preload=LIB] [--smoke] [--verbose]
+ *           [--reps=N] [--scale=F] [--preload=LIB] [--interleave] [--smoke]
+ *           [--verbose]
  *
  * Every measurement runs in a fresh child process (the posix path's child
  * execs this program again with LD_PRELOAD=LIB), once to warm up (not
@@ -40,11 +41,16 @@
 #define DEFAULT_PRELOAD	"/usr/lib/libmqdev-posix.so"
 #define WHY_SIZE	200
 
+#define MAX_ROUNDS	32
+
 struct result {
 	struct spec sp;
 	bool ok;
 	double value, ctxt, extra, spread;
 	char why[WHY_SIZE];
+	/* --interleave: one figure per round, every row once per round */
+	int nround;
+	double round[MAX_ROUNDS];
 };
 
 static struct {
@@ -57,7 +63,7 @@ static const char *preload_lib = DEFAULT_PRELOAD;
 static const char *only, *only_paths, *only_sizes;
 static double scale = 1.0;
 static int reps;
-static bool smoke, tap, wall;
+static bool smoke, tap, wall, interleave;
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -354,6 +360,58 @@ static void measure(struct result *r)
 			 WEXITSTATUS(status));
 }
 
+/*
+ * --interleave: --reps rounds, each measuring every row once, so that a
+ * change of load (a shared machine, the wall clock) hits every path
+ * alike.  A row's figure is the median of its rounds.
+ */
+static void run_rounds(void)
+{
+	int nr = reps < MAX_ROUNDS ? reps : MAX_ROUNDS;
+
+	for (int k = 0; k < nr; k++) {
+		say("round %d of %d:", k + 1, nr);
+		for (int i = 0; i < plan.n; i++) {
+			struct result *r = &plan.r[i], one = *r;
+
+			one.sp.reps = 1;
+			one.ok = false;
+			measure(&one);
+			if (!one.ok) {
+				if (!r->nround && !r->why[0])
+					memcpy(r->why, one.why, sizeof(r->why));
+				say(" %s n/a", path_name(&r->sp));
+				continue;
+			}
+			r->round[r->nround++] = one.value;
+			r->ctxt += one.ctxt;
+			r->extra += one.extra;
+			say(" %s %.0f", path_name(&r->sp), one.value);
+		}
+		say("\n");
+	}
+	for (int i = 0; i < plan.n; i++) {
+		struct result *r = &plan.r[i];
+		double v[MAX_ROUNDS], lo, hi;
+
+		if (!r->nround)
+			continue;
+		memcpy(v, r->round, sizeof(v));
+		r->value = median(v, r->nround);
+		lo = hi = r->round[0];
+		for (int j = 1; j < r->nround; j++) {
+			lo = r->round[j] < lo ? r->round[j] : lo;
+			hi = r->round[j] > hi ? r->round[j] : hi;
+		}
+		r->spread = r->value > 0 ? 100.0 * (hi - lo) / r->value : 0;
+		r->ctxt /= r->nround;
+		r->extra /= r->nround;
+		r->sp.reps = r->nround;
+		r->ok = true;
+		r->why[0] = '\0';
+	}
+}
+
 /* ---- reading the results ------------------------------------------------ */
 
 static const struct result *find(const char *work, size_t size,
@@ -369,15 +427,28 @@ static const struct result *find(const char *work, size_t size,
 	return NULL;
 }
 
-/* @r's figure over the kernel mq's in the same row, or NAN. */
+/*
+ * @r's figure over the kernel mq's in the same row, or NAN.  With
+ * --interleave, the median of the ratios of each round: the two figures
+ * of a round were measured a moment apart, under the same load.
+ */
 static double ratio(const struct result *r)
 {
+	double q[MAX_ROUNDS];
 	const struct result *k;
+	int n = 0;
 
 	if (!r || !r->ok || !r->sp.path)
 		return NAN;
 	k = find(r->sp.work, r->sp.size, r->sp.param, "kmq");
-	return k && k->value > 0 ? r->value / k->value : NAN;
+	if (!k || k->value <= 0)
+		return NAN;
+	if (r->nround < 2 || r->nround != k->nround)
+		return r->value / k->value;
+	for (int i = 0; i < r->nround; i++)
+		if (k->round[i] > 0)
+			q[n++] = r->round[i] / k->round[i];
+	return n ? median(q, n) : NAN;
 }
 
 static const char *param_label(const char *work)
@@ -728,10 +799,11 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mqbench [--clock=LABEL] [--only=W,...] [--paths=P,...]\n"
 		"               [--sizes=N,...] [--reps=N] [--scale=F]\n"
-		"               [--preload=LIB] [--smoke] [--verbose]\n"
+		"               [--preload=LIB] [--interleave] [--smoke] [--verbose]\n"
 		"  workloads: stream pingpong 4x4 churn wake mem memcpy\n"
 		"  paths:     kmq posix mqdev mqdev-b8 mqdev-b32 sysv pipe\n"
-		"  --clock=wall... selects the 4x4 work (with 5 runs) unless --only\n");
+		"  --clock=wall... selects the 4x4 work unless --only, and\n"
+		"  --interleave: 9 rounds that each measure every row once\n");
 	exit(2);
 }
 
@@ -766,6 +838,7 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 'z' },
 		{ "smoke", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "interleave", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t t0;
@@ -784,6 +857,7 @@ int main(int argc, char **argv)
 		case 'z': only_sizes = optarg; break;
 		case 'S': smoke = tap = true; break;
 		case 'v': setenv("MQBENCH_VERBOSE", "1", 1); break;
+		case 'i': interleave = true; break;
 		default: usage();
 		}
 	}
@@ -792,6 +866,7 @@ int main(int argc, char **argv)
 	wall = !strncmp(clock_label, "wall", 4);
 	if (wall && !only && !smoke)
 		only = "4x4";
+	interleave |= wall && !smoke;
 	if (reps <= 0)
 		reps = smoke ? 2 : wall ? 9 : 3;
 	if (access(preload_lib, R_OK) != 0)
@@ -814,7 +889,9 @@ int main(int argc, char **argv)
 
 		measure(&w);
 	}
-	for (int i = 0; i < plan.n; i++) {
+	if (interleave)
+		run_rounds();
+	for (int i = 0; !interleave && i < plan.n; i++) {
 		struct result *r = &plan.r[i];
 		uint64_t t1 = now_ns();
 
