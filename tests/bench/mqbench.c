@@ -631,13 +631,15 @@ static void print_tsv(void)
 	for (int i = 0; i < plan.n; i++) {
 		const struct result *r = &plan.r[i];
 		double q = ratio(r);
+		char x[16] = "-";
 
+		if (!isnan(q))
+			snprintf(x, sizeof(x), "%.3f", q);
 		if (r->ok)
-			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\t%.1f\t%s\t%.3f\t%s%.3f\t"
+			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\t%.1f\t%s\t%.3f\t%s\t"
 			    "%.2f\t%.1f\t\n", r->sp.work, r->sp.size, r->sp.param,
 			    path_name(&r->sp), r->sp.count, r->value,
-			    unit_of(r->sp.work), r->ctxt, isnan(q) ? "-" : "",
-			    isnan(q) ? 0.0 : q, r->spread, r->extra);
+			    unit_of(r->sp.work), r->ctxt, x, r->spread, r->extra);
 		else
 			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\tn/a\t%s\t\t\t\t\t%s\n",
 			    r->sp.work, r->sp.size, r->sp.param, path_name(&r->sp),
