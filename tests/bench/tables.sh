@@ -23,9 +23,9 @@ BEGIN {
 	title["4x4"] = "4 producers, 4 consumers, one queue"
 	title["churn"] = "create+close+unlink one queue while N others exist"
 	title["wake"] = "64 receivers blocked on one queue"
-	title["mem"] = "kernel memory per queued 64-byte message (slab; pages in the note)"
+	title["mem"] = "kernel memory per queued 64-byte message: slab (all pages)"
 	plabel["churn"] = "queues"
-	plabel["mem"] = plabel["memcpy"] = "-"
+	plabel["mem"] = plabel["memcpy"] = ""
 }
 $1 != "BENCH" || $2 == "work" { next }
 {
@@ -36,19 +36,23 @@ $1 != "BENCH" || $2 == "work" { next }
 		if (!(cur in plabel))
 			plabel[cur] = "depth"
 	}
-	par = plabel[cur] == "-" ? "" : $4
+	par = plabel[cur] == "" ? "" : $4
 	if ($7 == "n/a") {
 		rows = rows sprintf("| %s | %s | %s | n/a: %s | | | | %s |\n",
 				    $3, par, $5, $13, $6)
 		next
 	}
 	val = $7
-	if (cur == "mem")
-		val = val " (pages " $12 ")"
+	spread = $11 "%"
+	if (cur == "mem") {
+		val = val " (" $12 ")"
+		spread = "-"	# one run: slab accounting repeats to the byte
+	}
 	if (cur == "wake")
 		val = val " (" $12 " ns/msg)"
-	rows = rows sprintf("| %s | %s | %s | %s | %s | %s | %s%% | %s |\n",
+	rows = rows sprintf("| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			    $3, par, $5, val, sprintf("%.2f", $9),
-			    $10 == "-" || $10 == "-0.000" ? "" : sprintf("%.2f", $10), $11, $6)
+			    $10 == "-" || $10 == "-0.000" ? "" : sprintf("%.2f", $10),
+			    spread, $6)
 }
 END { flush() }' "$1"
