@@ -239,6 +239,18 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* max - min of @v[0..n-1], in % of @med */
+static double spread_pct(const double *v, int n, double med)
+{
+	double lo = v[0], hi = v[0];
+
+	for (int i = 1; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	return med > 0 ? 100.0 * (hi - lo) / med : 0;
+}
+
 /* Run @sp here and print its "RES" or "ERR" line on stdout. */
 static int run_one(const struct spec *sp)
 {
@@ -246,7 +258,7 @@ static int run_one(const struct spec *sp)
 	double *v = calloc((size_t)sp->reps, sizeof(*v));
 	char why[WHY_SIZE];
 	const char *na;
-	double med, lo, hi, spread;
+	double med, spread;
 	struct spec warm;
 	struct sample m;
 	int err;
@@ -269,11 +281,6 @@ static int run_one(const struct spec *sp)
 	s = all + 1;
 	for (int i = 0; i < sp->reps; i++)
 		v[i] = s[i].value;
-	lo = hi = v[0];
-	for (int i = 1; i < sp->reps; i++) {
-		lo = v[i] < lo ? v[i] : lo;
-		hi = v[i] > hi ? v[i] : hi;
-	}
 	if (getenv("MQBENCH_VERBOSE")) {
 		fprintf(stderr, "\n    warm-up %.1f (%.3f), runs:", all[0].value,
 			all[0].ctxt);
@@ -282,7 +289,7 @@ static int run_one(const struct spec *sp)
 		fprintf(stderr, "\n    ");
 	}
 	med = median(v, sp->reps);
-	spread = med > 0 ? 100.0 * (hi - lo) / med : 0;
+	spread = spread_pct(v, sp->reps, med);
 	m.value = med;
 	for (int i = 0; i < sp->reps; i++)
 		v[i] = s[i].ctxt;
@@ -392,18 +399,13 @@ static void run_rounds(void)
 	}
 	for (int i = 0; i < plan.n; i++) {
 		struct result *r = &plan.r[i];
-		double v[MAX_ROUNDS], lo, hi;
+		double v[MAX_ROUNDS];
 
 		if (!r->nround)
 			continue;
 		memcpy(v, r->round, sizeof(v));
 		r->value = median(v, r->nround);
-		lo = hi = r->round[0];
-		for (int j = 1; j < r->nround; j++) {
-			lo = r->round[j] < lo ? r->round[j] : lo;
-			hi = r->round[j] > hi ? r->round[j] : hi;
-		}
-		r->spread = r->value > 0 ? 100.0 * (hi - lo) / r->value : 0;
+		r->spread = spread_pct(r->round, r->nround, r->value);
 		r->ctxt /= r->nround;
 		r->extra /= r->nround;
 		r->sp.reps = r->nround;
@@ -414,17 +416,27 @@ static void run_rounds(void)
 
 /* ---- reading the results ------------------------------------------------ */
 
-static const struct result *find(const char *work, size_t size,
-				 unsigned long param, const char *path)
+/* The planned row (measured or not), or NULL. */
+static const struct result *row(const char *work, size_t size,
+				unsigned long param, const char *path)
 {
 	for (int i = 0; i < plan.n; i++) {
 		const struct result *r = &plan.r[i];
 
 		if (!strcmp(r->sp.work, work) && r->sp.size == size &&
 		    r->sp.param == param && !strcmp(path_name(&r->sp), path))
-			return r->ok ? r : NULL;
+			return r;
 	}
 	return NULL;
+}
+
+/* The row if it was measured. */
+static const struct result *find(const char *work, size_t size,
+				 unsigned long param, const char *path)
+{
+	const struct result *r = row(work, size, param, path);
+
+	return r && r->ok ? r : NULL;
 }
 
 /*
@@ -498,20 +510,6 @@ static void print_table(const char *work, const char *title)
 		    r->sp.size, par, path_name(&r->sp), r->value, r->ctxt, x,
 		    spread, r->sp.count, extra);
 	}
-}
-
-/* The planned row (measured or not), or NULL. */
-static const struct result *row(const char *work, size_t size,
-				unsigned long param, const char *path)
-{
-	for (int i = 0; i < plan.n; i++) {
-		const struct result *r = &plan.r[i];
-
-		if (!strcmp(r->sp.work, work) && r->sp.size == size &&
-		    r->sp.param == param && !strcmp(path_name(&r->sp), path))
-			return r;
-	}
-	return NULL;
 }
 
 /*
