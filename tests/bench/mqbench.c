@@ -12,16 +12,20 @@
  * Every measurement runs in a fresh child process (the posix path's child
  * execs this program again with LD_PRELOAD=LIB), once to warm up (not
  * counted) and then --reps times; the tables show the median and the
- * spread (max - min, in % of the median).  Ratios are to the kernel's POSIX mq measured in the same run.
+ * spread (max - min, in % of the median).  Ratios are to the kernel's
+ * POSIX mq measured in the same run.  --interleave (implied by
+ * --clock=wall) measures in rounds instead, each round every row once, and
+ * a ratio is the median of the rounds' ratios: on a loaded machine the
+ * wall clock drifts by more than the differences being measured.
  * The BENCH lines at the end are the same results, tab-separated, for
- * tests/bench/chart.sh.  --smoke runs every row once at tiny sizes and
- * prints TAP (the VM suite's 60-bench-smoke): it checks that every path
- * ran and printed sane numbers, never how fast.
+ * tests/bench/chart.sh and tables.sh.  --smoke runs every row at tiny
+ * sizes and prints TAP (the VM suite's 60-bench-smoke): it checks that
+ * every path ran and printed sane numbers, never how fast.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
