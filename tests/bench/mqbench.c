@@ -6,21 +6,26 @@
  * kernel's POSIX mq, SysV msg and a pipe.
  *
  *   mqbench [--clock=LABEL] [--only=W,...] [--paths=P,...] [--sizes=N,...]
- *           [--reps=N] [--scale=F] [--preload=LIB] [--smoke] [--verbose]
+ *           [--reps=N] [--scale=F] [--preload=LIB] [--interleave] [--smoke]
+ *           [--verbose]
  *
  * Every measurement runs in a fresh child process (the posix path's child
  * execs this program again with LD_PRELOAD=LIB), once to warm up (not
  * counted) and then --reps times; the tables show the median and the
- * spread (max - min, in % of the median).  Ratios are to the kernel's POSIX mq measured in the same run.
+ * spread (max - min, in % of the median).  Ratios are to the kernel's
+ * POSIX mq measured in the same run.  --interleave (implied by
+ * --clock=wall) measures in rounds instead, each round every row once, and
+ * a ratio is the median of the rounds' ratios: on a loaded machine the
+ * wall clock drifts by more than the differences being measured.
  * The BENCH lines at the end are the same results, tab-separated, for
- * tests/bench/chart.sh.  --smoke runs every row once at tiny sizes and
- * prints TAP (the VM suite's 60-bench-smoke): it checks that every path
- * ran and printed sane numbers, never how fast.
+ * tests/bench/chart.sh and tables.sh.  --smoke runs every row at tiny
+ * sizes and prints TAP (the VM suite's 60-bench-smoke): it checks that
+ * every path ran and printed sane numbers, never how fast.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,11 +45,16 @@
 #define DEFAULT_PRELOAD	"/usr/lib/libmqdev-posix.so"
 #define WHY_SIZE	200
 
+#define MAX_ROUNDS	32
+
 struct result {
 	struct spec sp;
 	bool ok;
 	double value, ctxt, extra, spread;
 	char why[WHY_SIZE];
+	/* --interleave: one figure per round, every row once per round */
+	int nround;
+	double round[MAX_ROUNDS];
 };
 
 static struct {
@@ -57,7 +67,7 @@ static const char *preload_lib = DEFAULT_PRELOAD;
 static const char *only, *only_paths, *only_sizes;
 static double scale = 1.0;
 static int reps;
-static bool smoke, tap, wall;
+static bool smoke, tap, wall, interleave;
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -233,6 +243,18 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* max - min of @v[0..n-1], in % of @med */
+static double spread_pct(const double *v, int n, double med)
+{
+	double lo = v[0], hi = v[0];
+
+	for (int i = 1; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	return med > 0 ? 100.0 * (hi - lo) / med : 0;
+}
+
 /* Run @sp here and print its "RES" or "ERR" line on stdout. */
 static int run_one(const struct spec *sp)
 {
@@ -240,7 +262,7 @@ static int run_one(const struct spec *sp)
 	double *v = calloc((size_t)sp->reps, sizeof(*v));
 	char why[WHY_SIZE];
 	const char *na;
-	double med, lo, hi, spread;
+	double med, spread;
 	struct spec warm;
 	struct sample m;
 	int err;
@@ -263,11 +285,6 @@ static int run_one(const struct spec *sp)
 	s = all + 1;
 	for (int i = 0; i < sp->reps; i++)
 		v[i] = s[i].value;
-	lo = hi = v[0];
-	for (int i = 1; i < sp->reps; i++) {
-		lo = v[i] < lo ? v[i] : lo;
-		hi = v[i] > hi ? v[i] : hi;
-	}
 	if (getenv("MQBENCH_VERBOSE")) {
 		fprintf(stderr, "\n    warm-up %.1f (%.3f), runs:", all[0].value,
 			all[0].ctxt);
@@ -276,7 +293,7 @@ static int run_one(const struct spec *sp)
 		fprintf(stderr, "\n    ");
 	}
 	med = median(v, sp->reps);
-	spread = med > 0 ? 100.0 * (hi - lo) / med : 0;
+	spread = spread_pct(v, sp->reps, med);
 	m.value = med;
 	for (int i = 0; i < sp->reps; i++)
 		v[i] = s[i].ctxt;
@@ -354,30 +371,100 @@ static void measure(struct result *r)
 			 WEXITSTATUS(status));
 }
 
+/*
+ * --interleave: --reps rounds, each measuring every row once, so that a
+ * change of load (a shared machine, the wall clock) hits every path
+ * alike.  A row's figure is the median of its rounds.
+ */
+static void run_rounds(void)
+{
+	int nr = reps < MAX_ROUNDS ? reps : MAX_ROUNDS;
+
+	for (int k = 0; k < nr; k++) {
+		say("round %d of %d:", k + 1, nr);
+		for (int i = 0; i < plan.n; i++) {
+			struct result *r = &plan.r[i], one = *r;
+
+			one.sp.reps = 1;
+			one.ok = false;
+			measure(&one);
+			if (!one.ok) {
+				if (!r->nround && !r->why[0])
+					memcpy(r->why, one.why, sizeof(r->why));
+				say(" %s n/a", path_name(&r->sp));
+				continue;
+			}
+			r->round[r->nround++] = one.value;
+			r->ctxt += one.ctxt;
+			r->extra += one.extra;
+			say(" %s %.0f", path_name(&r->sp), one.value);
+		}
+		say("\n");
+	}
+	for (int i = 0; i < plan.n; i++) {
+		struct result *r = &plan.r[i];
+		double v[MAX_ROUNDS];
+
+		if (!r->nround)
+			continue;
+		memcpy(v, r->round, sizeof(v));
+		r->value = median(v, r->nround);
+		r->spread = spread_pct(r->round, r->nround, r->value);
+		r->ctxt /= r->nround;
+		r->extra /= r->nround;
+		r->sp.reps = r->nround;
+		r->ok = true;
+		r->why[0] = '\0';
+	}
+}
+
 /* ---- reading the results ------------------------------------------------ */
 
-static const struct result *find(const char *work, size_t size,
-				 unsigned long param, const char *path)
+/* The planned row (measured or not), or NULL. */
+static const struct result *row(const char *work, size_t size,
+				unsigned long param, const char *path)
 {
 	for (int i = 0; i < plan.n; i++) {
 		const struct result *r = &plan.r[i];
 
 		if (!strcmp(r->sp.work, work) && r->sp.size == size &&
 		    r->sp.param == param && !strcmp(path_name(&r->sp), path))
-			return r->ok ? r : NULL;
+			return r;
 	}
 	return NULL;
 }
 
-/* @r's figure over the kernel mq's in the same row, or NAN. */
+/* The row if it was measured. */
+static const struct result *find(const char *work, size_t size,
+				 unsigned long param, const char *path)
+{
+	const struct result *r = row(work, size, param, path);
+
+	return r && r->ok ? r : NULL;
+}
+
+/*
+ * @r's figure over the kernel mq's in the same row, or NAN.  With
+ * --interleave, the median of the ratios of each round: the two figures
+ * of a round were measured a moment apart, under the same load.
+ */
 static double ratio(const struct result *r)
 {
+	double q[MAX_ROUNDS];
 	const struct result *k;
+	int n = 0;
 
 	if (!r || !r->ok || !r->sp.path)
 		return NAN;
 	k = find(r->sp.work, r->sp.size, r->sp.param, "kmq");
-	return k && k->value > 0 ? r->value / k->value : NAN;
+	if (!k || k->value <= 0)
+		return NAN;
+	if (r->nround < 2 || r->nround != k->nround)
+		return r->value / k->value;
+	for (int i = 0; i < r->nround; i++)
+		if (k->round[i] > 0)
+			q[n++] = r->round[i] / k->round[i];
+	return n ? median(q, n) : NAN;
 }
 
 static const char *param_label(const char *work)
@@ -427,20 +514,6 @@ static void print_table(const char *work, const char *title)
 		    r->sp.size, par, path_name(&r->sp), r->value, r->ctxt, x,
 		    spread, r->sp.count, extra);
 	}
-}
-
-/* The planned row (measured or not), or NULL. */
-static const struct result *row(const char *work, size_t size,
-				unsigned long param, const char *path)
-{
-	for (int i = 0; i < plan.n; i++) {
-		const struct result *r = &plan.r[i];
-
-		if (!strcmp(r->sp.work, work) && r->sp.size == size &&
-		    r->sp.param == param && !strcmp(path_name(&r->sp), path))
-			return r;
-	}
-	return NULL;
 }
 
 /*
@@ -560,13 +633,15 @@ static void print_tsv(void)
 	for (int i = 0; i < plan.n; i++) {
 		const struct result *r = &plan.r[i];
 		double q = ratio(r);
+		char x[16] = "-";
 
+		if (!isnan(q))
+			snprintf(x, sizeof(x), "%.3f", q);
 		if (r->ok)
-			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\t%.1f\t%s\t%.3f\t%s%.3f\t"
+			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\t%.1f\t%s\t%.3f\t%s\t"
 			    "%.2f\t%.1f\t\n", r->sp.work, r->sp.size, r->sp.param,
 			    path_name(&r->sp), r->sp.count, r->value,
-			    unit_of(r->sp.work), r->ctxt, isnan(q) ? "-" : "",
-			    isnan(q) ? 0.0 : q, r->spread, r->extra);
+			    unit_of(r->sp.work), r->ctxt, x, r->spread, r->extra);
 		else
 			say("BENCH\t%s\t%zu\t%lu\t%s\t%lu\tn/a\t%s\t\t\t\t\t%s\n",
 			    r->sp.work, r->sp.size, r->sp.param, path_name(&r->sp),
@@ -728,10 +803,11 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mqbench [--clock=LABEL] [--only=W,...] [--paths=P,...]\n"
 		"               [--sizes=N,...] [--reps=N] [--scale=F]\n"
-		"               [--preload=LIB] [--smoke] [--verbose]\n"
+		"               [--preload=LIB] [--interleave] [--smoke] [--verbose]\n"
 		"  workloads: stream pingpong 4x4 churn wake mem memcpy\n"
 		"  paths:     kmq posix mqdev mqdev-b8 mqdev-b32 sysv pipe\n"
-		"  --clock=wall... selects the 4x4 work (with 5 runs) unless --only\n");
+		"  --clock=wall... selects the 4x4 work unless --only, and\n"
+		"  --interleave: 9 rounds that each measure every row once\n");
 	exit(2);
 }
 
@@ -766,6 +842,7 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 'z' },
 		{ "smoke", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "interleave", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t t0;
@@ -784,6 +861,7 @@ int main(int argc, char **argv)
 		case 'z': only_sizes = optarg; break;
 		case 'S': smoke = tap = true; break;
 		case 'v': setenv("MQBENCH_VERBOSE", "1", 1); break;
+		case 'i': interleave = true; break;
 		default: usage();
 		}
 	}
@@ -792,6 +870,7 @@ int main(int argc, char **argv)
 	wall = !strncmp(clock_label, "wall", 4);
 	if (wall && !only && !smoke)
 		only = "4x4";
+	interleave |= wall && !smoke;
 	if (reps <= 0)
 		reps = smoke ? 2 : wall ? 9 : 3;
 	if (access(preload_lib, R_OK) != 0)
@@ -814,7 +893,9 @@ int main(int argc, char **argv)
 
 		measure(&w);
 	}
-	for (int i = 0; i < plan.n; i++) {
+	if (interleave)
+		run_rounds();
+	for (int i = 0; !interleave && i < plan.n; i++) {
 		struct result *r = &plan.r[i];
 		uint64_t t1 = now_ns();
 

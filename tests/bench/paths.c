@@ -420,14 +420,18 @@ static int sysv_unlink_name(const char *name, long handle)
 
 /* ---- pipe ------------------------------------------------------------- */
 
+/*
+ * A pipe as close to @depth messages as the kernel allows: the buffer is
+ * at least one page (so 64 messages of 64 bytes), and a power of two
+ * pages; the default would be 16 pages.
+ */
 static int pipe_create(struct chan *c)
 {
-	size_t want = c->depth * c->size;
+	size_t want = c->depth * c->size, page = (size_t)sysconf(_SC_PAGESIZE);
 
 	if (pipe(c->pfd) != 0)
 		return neg_errno();
-	/* at least one page; the kernel rounds up to a power of two pages */
-	if (want > 4096 && fcntl(c->pfd[1], F_SETPIPE_SZ, (int)want) < 0) {
+	if (fcntl(c->pfd[1], F_SETPIPE_SZ, (int)(want > page ? want : page)) < 0) {
 		int err = neg_errno();
 
 		close(c->pfd[0]);

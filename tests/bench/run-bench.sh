@@ -36,9 +36,18 @@ else
 	fi
 fi
 rm -f "$err"
+echo "mqlab-bench: start" > /dev/kmsg 2> /dev/null
 "$BIN" --preload="$LIB" "$@"
 rc=$?
 if [ $loaded = 1 ]; then
 	rmmod mqueue_lab || rc=1
+fi
+# A run that made the kernel complain is no result (the VM suite's rule).
+if dmesg 2> /dev/null | awk '/mqlab-bench: start/ { on = 1; next } on' |
+	grep -E 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|lockdep|Call Trace:' \
+	> /dev/null; then
+	echo "# the kernel reported an error during the run:"
+	dmesg | awk '/mqlab-bench: start/ { on = 1; next } on' | sed 's/^/# dmesg: /'
+	rc=1
 fi
 exit $rc
