@@ -219,6 +219,31 @@ RECV_CASE(empty_timeout, .empty = true, .flags = MQLAB_IO_TIMEOUT,
 RECV_CASE(write_only_fd, .oflags = O_WRONLY, .acc = true, .error = EBADF);
 RECV_CASE(unbound, .unbound = true, .error = EBADFD);
 
+/* Spoil descriptor @m as BAD_* @bad says (those of one descriptor). */
+static void spoil(struct mqlab_batch_msg *m, int bad, void *badptr, bool recv)
+{
+	switch (bad) {
+	case BAD_BUF:
+		m->buf = mqk_ptr(badptr);
+		break;
+	case BAD_LEN:
+		m->len = recv ? 1 : MSGSIZE + 1;
+		break;
+	case BAD_PRIO:
+		m->prio = MQLAB_PRIO_MAX;
+		break;
+	case BAD_PID:
+		m->pid = 1;
+		break;
+	case BAD_UID:
+		m->uid = 1;
+		break;
+	case BAD_TIMESTAMP:
+		m->timestamp_ns = 1;
+		break;
+	}
+}
+
 /* Messages queued before the call. */
 static int prefill(const FIXTURE_VARIANT(batch_args) *v)
 {
@@ -294,24 +319,8 @@ TEST_F(batch_args, errors)
 	case BAD_HEADER:
 		arg = self->k.badptr;
 		break;
-	case BAD_BUF:
-		m[0].buf = mqk_ptr(self->k.badptr);
-		break;
-	case BAD_LEN:
-		m[0].len = variant->recv ? 1 : MSGSIZE + 1;
-		break;
-	case BAD_PRIO:
-		m[0].prio = MQLAB_PRIO_MAX;
-		break;
-	case BAD_PID:
-		m[0].pid = 1;
-		break;
-	case BAD_UID:
-		m[0].uid = 1;
-		break;
-	case BAD_TIMESTAMP:
-		m[0].timestamp_ns = 1;
-		break;
+	default:
+		spoil(&m[0], variant->bad, self->k.badptr, variant->recv);
 	}
 
 	ASSERT_EQ(want, mqk_ioctl(self->fd, cmd, arg));
@@ -455,21 +464,6 @@ FIXTURE_TEARDOWN(partial)
 	if (self->fd > 0)
 		close(self->fd);
 	mqk_teardown(&self->k);
-}
-
-static void spoil(struct mqlab_batch_msg *m, int bad, void *badptr, bool recv)
-{
-	switch (bad) {
-	case BAD_BUF:
-		m->buf = mqk_ptr(badptr);
-		break;
-	case BAD_LEN:
-		m->len = recv ? 1 : MSGSIZE + 1;
-		break;
-	case BAD_PRIO:
-		m->prio = MQLAB_PRIO_MAX;
-		break;
-	}
 }
 
 TEST_F(partial, send_partial)
