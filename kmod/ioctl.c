@@ -125,7 +125,7 @@ long mqlab_ioc_version(void __user *argp)
 	v.minor = MQLAB_VERSION_MINOR;
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
-		     MQLAB_FEAT_POLL_UNBOUND;
+		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
@@ -336,4 +336,53 @@ long mqlab_ioc_notify(struct file *file, void __user *argp)
 		return -EBADFD;
 
 	return mqlab_notify_set(file->private_data, q, &req);
+}
+
+/*
+ * The batch header of MQLAB_IOC_SEND_BATCH (@fmode FMODE_WRITE) or
+ * MQLAB_IOC_RECV_BATCH (FMODE_READ), checked and decoded; the queue.
+ */
+static struct mqlab_queue *mqlab_get_batch(struct file *file,
+					   void __user *argp, fmode_t fmode,
+					   struct mqlab_batch *req,
+					   struct mqlab_deadline *dl)
+{
+	int ret;
+
+	if (copy_from_user(req, argp, sizeof(*req)))
+		return ERR_PTR(-EFAULT);
+	if ((req->flags & ~MQLAB_IO_FLAGS) || !req->count ||
+	    req->count > MQLAB_BATCH_MAX)
+		return ERR_PTR(-EINVAL);
+	ret = mqlab_get_deadline(req->flags, &req->timeout, dl);
+	if (ret)
+		return ERR_PTR(ret);
+	return mqlab_io_queue(file, fmode);
+}
+
+long mqlab_ioc_send_batch(struct file *file, void __user *argp)
+{
+	struct mqlab_deadline dl;
+	struct mqlab_batch req;
+	struct mqlab_queue *q;
+
+	q = mqlab_get_batch(file, argp, FMODE_WRITE, &req, &dl);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	return mqlab_send_batch(file->private_data, q,
+				u64_to_user_ptr(req.msgs), req.count,
+				mqlab_nonblock(file, req.flags), &dl);
+}
+
+long mqlab_ioc_recv_batch(struct file *file, void __user *argp)
+{
+	struct mqlab_deadline dl;
+	struct mqlab_batch req;
+	struct mqlab_queue *q;
+
+	q = mqlab_get_batch(file, argp, FMODE_READ, &req, &dl);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	return mqlab_recv_batch(q, u64_to_user_ptr(req.msgs), req.count,
+				mqlab_nonblock(file, req.flags), &dl);
 }

@@ -202,7 +202,6 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd,
 {
 	void __user *argp = (void __user *)arg;
 
-	/* 0x08 and 0x09 are reserved for batched send and receive. */
 	switch (cmd) {
 	case MQLAB_IOC_VERSION:
 		return mqlab_ioc_version(argp);
@@ -220,6 +219,10 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd,
 		return mqlab_ioc_setattr(file, argp);
 	case MQLAB_IOC_NOTIFY:
 		return mqlab_ioc_notify(file, argp);
+	case MQLAB_IOC_SEND_BATCH:
+		return mqlab_ioc_send_batch(file, argp);
+	case MQLAB_IOC_RECV_BATCH:
+		return mqlab_ioc_recv_batch(file, argp);
 	default:
 		return -ENOTTY;
 	}

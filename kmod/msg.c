@@ -19,10 +19,10 @@
  *     buffer, and a send whose buffer faults allocates no more than a
  *     page past the fault.
  *
- * Later work hooks in here: batched send/receive loop over
- * mqlab_deliver()/mqlab_take(), a per-queue message cache replaces
- * mqlab_msg_load()/mqlab_msg_free(), and tracepoints go into
- * mqlab_send() and mqlab_receive().
+ * Batched send/receive (batch.c) loop over mqlab_deliver(), mqlab_peek()
+ * and mqlab_dequeue() with mqlab_refill().  Later work hooks in here: a
+ * per-queue message cache replaces mqlab_msg_load()/mqlab_msg_free(), and
+ * tracepoints go into mqlab_send() and mqlab_receive().
  */
 #include <linux/cred.h>
 #include <linux/hrtimer.h>
@@ -99,7 +99,7 @@ u64 mqlab_msg_charge(u64 len)
 	return charge;
 }
 
-static void mqlab_msg_free(struct mqlab_msg *msg)
+void mqlab_msg_free(struct mqlab_msg *msg)
 {
 	struct mqlab_msg_seg *seg = msg->next, *next;
 
@@ -153,7 +153,7 @@ out_free:
 }
 
 /* Copy the payload of @msg to @buf, piece by piece; 0 or -EFAULT. */
-static int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
+int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
 {
 	size_t chunk = mqlab_msg_head_len(msg->len);
 	const struct mqlab_msg_seg *seg;
@@ -183,23 +183,32 @@ static bool mqlab_msg_less(struct rb_node *a, const struct rb_node *b)
 }
 
 /*
- * Insert @msg.  One rbtree keyed by (priority, arrival) gives O(log n)
- * insertion and O(1) access to the next message (the cached leftmost),
- * without a tree node per priority to preallocate.
- * Caller must hold queue lock.
+ * Insert @msg at its place by (priority, @seq).  One rbtree keyed by
+ * (priority, arrival) gives O(log n) insertion and O(1) access to the
+ * next message (the cached leftmost), without a tree node per priority
+ * to preallocate.  A batched receive puts messages back with their
+ * old @seq.  Caller must hold queue lock.
  */
-static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
+void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
 
-	msg->seq = q->next_seq++;
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less);
 	q->curmsgs++;
 	q->curbytes += msg->len;
 }
 
+/* Queue @msg after every message of its priority.  Queue lock held. */
+static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
+{
+	lockdep_assert_held(&q->lock);
+
+	msg->seq = q->next_seq++;
+	mqlab_insert(q, msg);
+}
+
 /* The next message to receive, or NULL.  Caller must hold queue lock. */
-static struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
+struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
 {
 	struct rb_node *node = rb_first_cached(&q->msgs);
 
@@ -208,7 +217,7 @@ static struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
 }
 
 /* Remove @msg from the tree.  Caller must hold queue lock. */
-static void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
 
@@ -231,9 +240,10 @@ void mqlab_msg_free_all(struct mqlab_queue *q)
  * Finish the operation of blocked task @w (its outcome is already
  * written) and take it off its list; see MEMORY ORDERING.  With @wake
  * the wake-up is deferred until after the unlock.  struct mqlab_wake
- * holds one task, so any other (only blocked receivers told EMSGSIZE,
- * a rare case) is woken at once, under the lock: still correct, as the
- * task is pinned, only a little slower for the waker.
+ * holds one task, and a batch's @more array more of them; any other
+ * (only blocked receivers told EMSGSIZE, a rare case) is woken at once,
+ * under the lock: still correct, as the task is pinned, only a little
+ * slower for the waker.
  * Caller must hold queue lock.
  */
 static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
@@ -253,6 +263,10 @@ static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
 		wake->task = task;
 		return;
 	}
+	if (wake && wake->nr_more < wake->max_more) {
+		wake->more[wake->nr_more++] = task;
+		return;
+	}
 	wake_up_process(task);
 	put_task_struct(task);
 }
@@ -260,9 +274,15 @@ static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
 /* Do what was collected under the queue lock.  Call without it. */
 void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
 {
+	u32 i;
+
 	if (wake->task) {
 		wake_up_process(wake->task);
 		put_task_struct(wake->task);
+	}
+	for (i = 0; i < wake->nr_more; i++) {
+		wake_up_process(wake->more[i]);
+		put_task_struct(wake->more[i]);
 	}
 	if (wake->notice.owner)
 		mqlab_notice_deliver(&wake->notice);
@@ -285,9 +305,9 @@ void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
  *
  * Caller must hold queue lock. After return lock isn't held.
  */
-static int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
-		      struct list_head *waiters, u32 *nr_waiters,
-		      const struct mqlab_deadline *dl)
+int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
+	       struct list_head *waiters, u32 *nr_waiters,
+	       const struct mqlab_deadline *dl)
 	__releases(&q->lock)
 {
 	ktime_t expires = dl->expires;
@@ -339,22 +359,17 @@ out_unlock:
 }
 
 /*
- * A message leaves its sender: give it to the first blocked receiver
- * whose buffer can hold it (pipelined send), or queue it.  A blocked
- * receiver whose buffer is too small is told EMSGSIZE with the size
- * needed; it is not given the message.  If it was the only receiver the
- * message stays queued for a later receive with a larger buffer.
- * Caller must hold queue lock.
+ * Give @msg to the first blocked receiver whose buffer can hold it
+ * (pipelined send): true.  A blocked receiver whose buffer is too small
+ * is told EMSGSIZE with the size needed; it is not given the message.
+ * False when no receiver took it.  Caller must hold queue lock.
  */
-static void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
-			  struct mqlab_wake *wake)
+bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
+		   struct mqlab_wake *wake)
 {
 	struct mqlab_waiter *r;
 
 	lockdep_assert_held(&q->lock);
-
-	msg->timestamp_ns = ktime_get_ns();
-	q->sent++;
 
 	while ((r = list_first_entry_or_null(&q->recv_waiters,
 					     struct mqlab_waiter, list))) {
@@ -362,12 +377,30 @@ static void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 			r->msg = msg;
 			q->received++;
 			mqlab_waiter_done(q, r, &q->nr_recv_waiters, wake);
-			return;
+			return true;
 		}
 		r->result = -EMSGSIZE;
 		r->needed = msg->len;
 		mqlab_waiter_done(q, r, &q->nr_recv_waiters, NULL);
 	}
+	return false;
+}
+
+/*
+ * A message leaves its sender: give it to a blocked receiver, or queue
+ * it (also when the only receivers had too small a buffer, for a later
+ * receive with a larger one).  Caller must hold queue lock.
+ */
+void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
+		   struct mqlab_wake *wake)
+{
+	lockdep_assert_held(&q->lock);
+
+	msg->timestamp_ns = ktime_get_ns();
+	q->sent++;
+
+	if (mqlab_handoff(q, msg, wake))
+		return;
 
 	mqlab_enqueue(q, msg);
 	wake->poll |= EPOLLIN | EPOLLRDNORM;
@@ -379,14 +412,19 @@ static void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 /*
  * A slot just became free.  If a sender is blocked on the full queue,
  * move its message in (pipelined receive) and wake only that sender;
- * otherwise tell poll() there is room.  Caller must hold queue lock.
+ * otherwise tell poll() there is room.  A batched sender (@nr_more) is
+ * woken only when its last message is in.  Nothing moves while a batched
+ * receive that put messages back keeps the queue above maxmsg.
+ * Caller must hold queue lock.
  */
-static void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
+void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 {
 	struct mqlab_waiter *s;
 
 	lockdep_assert_held(&q->lock);
 
+	if (q->curmsgs >= q->maxmsg)
+		return;
 	s = list_first_entry_or_null(&q->send_waiters, struct mqlab_waiter,
 				     list);
 	if (!s) {
@@ -396,6 +434,11 @@ static void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 	s->msg->timestamp_ns = ktime_get_ns();
 	q->sent++;
 	mqlab_enqueue(q, s->msg);
+	if (s->nr_more) {
+		s->msg = *s->more++;
+		s->nr_more--;
+		return;
+	}
 	mqlab_waiter_done(q, s, &q->nr_send_waiters, wake);
 }
 
@@ -437,6 +480,28 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 }
 
 /*
+ * A message of @len bytes from @buf at @prio from the current task, for
+ * @q; ERR_PTR(-EMSGSIZE), ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).
+ */
+struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
+				  const void __user *buf, u32 len, u32 prio)
+{
+	struct mqlab_msg *msg;
+
+	if (len > q->msgsize)
+		return ERR_PTR(-EMSGSIZE);
+
+	msg = mqlab_msg_load(buf, len);
+	if (IS_ERR(msg))
+		return msg;
+	msg->len = len;
+	msg->prio = prio;
+	msg->uid = current_uid();
+	msg->sender = get_pid(task_tgid(current));
+	return msg;
+}
+
+/*
  * Send @len bytes from @buf at @prio through @pf, bound to @q.  The
  * message is built outside the queue lock; see the top of this file.
  */
@@ -447,16 +512,9 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 	struct mqlab_msg *msg;
 	int ret;
 
-	if (len > q->msgsize)
-		return -EMSGSIZE;
-
-	msg = mqlab_msg_load(buf, len);
+	msg = mqlab_msg_build(q, buf, len, prio);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	msg->len = len;
-	msg->prio = prio;
-	msg->uid = current_uid();
-	msg->sender = get_pid(task_tgid(current));
 
 	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
@@ -540,13 +598,18 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 
 	/* Outside the queue lock: this may fault and sleep. */
 	ret = mqlab_msg_store(buf, msg);
-	if (!ret) {
-		info->len = msg->len;
-		info->prio = msg->prio;
-		info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));
-		info->uid = from_kuid_munged(current_user_ns(), msg->uid);
-		info->timestamp_ns = mqlab_timens_from_host(msg->timestamp_ns);
-	}
+	if (!ret)
+		mqlab_msg_info(msg, info);
 	mqlab_msg_free(msg);
 	return ret;
+}
+
+/* Describe @msg as the current task sees it (its namespaces). */
+void mqlab_msg_info(const struct mqlab_msg *msg, struct mqlab_msginfo *info)
+{
+	info->len = msg->len;
+	info->prio = msg->prio;
+	info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));
+	info->uid = from_kuid_munged(current_user_ns(), msg->uid);
+	info->timestamp_ns = mqlab_timens_from_host(msg->timestamp_ns);
 }

@@ -115,6 +115,9 @@ struct mqlab_waiter {
 	struct task_struct *task;
 	/* send: the message to deliver; recv: the message handed over */
 	struct mqlab_msg *msg;
+	/* batched send: the messages after @msg, still to deliver */
+	struct mqlab_msg **more;
+	u32 nr_more;
 	u32 buf_len;		/* recv: size of the receiver's buffer */
 	u32 needed;		/* recv: set with result -EMSGSIZE */
 	int result;		/* 0, or -EMSGSIZE for a receiver */
@@ -225,10 +228,14 @@ struct mqlab_msginfo {
  * Work collected under a queue lock and done after it is released, the
  * job ipc/mqueue.c gives to a wake_q (which modules cannot use: wake_q_add
  * and wake_up_q are not exported).  One send or receive wakes at most
- * one blocked task this way.
+ * one blocked task this way; a batch up to @max_more more, in @more
+ * (an array of the batch's, or none: max_more 0).
  */
 struct mqlab_wake {
 	struct task_struct *task;	/* pinned with get_task_struct() */
+	struct task_struct **more;	/* pinned too */
+	u32 nr_more;
+	u32 max_more;
 	__poll_t poll;			/* events to report to poll_wq */
 	/* A fired notification; the owner reference moved here. */
 	struct mqlab_notify_reg notice;
@@ -279,6 +286,32 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  struct mqlab_msginfo *info);
 void mqlab_msg_free_all(struct mqlab_queue *q);
 void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake);
+/* msg.c: the pieces batch.c builds on */
+struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
+				  const void __user *buf, u32 len, u32 prio);
+void mqlab_msg_free(struct mqlab_msg *msg);
+int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg);
+void mqlab_msg_info(const struct mqlab_msg *msg, struct mqlab_msginfo *info);
+void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg);
+struct mqlab_msg *mqlab_peek(struct mqlab_queue *q);
+void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg);
+bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
+		   struct mqlab_wake *wake);
+void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
+		   struct mqlab_wake *wake);
+void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake);
+int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
+	       struct list_head *waiters, u32 *nr_waiters,
+	       const struct mqlab_deadline *dl)
+	__releases(&q->lock);
+
+/* batch.c: MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
+int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
+		     struct mqlab_batch_msg __user *umsgs, u32 count,
+		     bool nonblock, const struct mqlab_deadline *dl);
+int mqlab_recv_batch(struct mqlab_queue *q,
+		     struct mqlab_batch_msg __user *umsgs, u32 count,
+		     bool nonblock, const struct mqlab_deadline *dl);
 
 /* notify.c */
 int mqlab_notify_set(struct mqlab_file *pf, struct mqlab_queue *q,
@@ -298,6 +331,8 @@ long mqlab_ioc_recv(struct file *file, void __user *argp);
 long mqlab_ioc_getattr(struct file *file, void __user *argp);
 long mqlab_ioc_setattr(struct file *file, void __user *argp);
 long mqlab_ioc_notify(struct file *file, void __user *argp);
+long mqlab_ioc_send_batch(struct file *file, void __user *argp);
+long mqlab_ioc_recv_batch(struct file *file, void __user *argp);
 
 /* poll.c: poll(2) of an fd, bound or not */
 void mqlab_poll_init(struct mqlab_file *pf);

@@ -114,6 +114,46 @@ MQDEV_API int mqdev_getattr(struct mqdev *q, struct mqdev_attr *attr);
  */
 MQDEV_API int mqdev_setattr(struct mqdev *q, long flags, long *oldflags);
 
+/*
+ * One message of mqdev_send_batch() or mqdev_receive_batch().  In an
+ * array, so not size-versioned: a later version adds new functions.
+ */
+struct mqdev_batch_msg {
+	void *buf;		/* send: the message; receive: the buffer */
+	size_t len;		/* send: message length; receive: buffer */
+				/* size in, message length (or size needed) out */
+	unsigned int prio;	/* send: in; receive: out */
+	pid_t pid;		/* receive out: sender, as seen from here */
+	uid_t uid;		/* receive out */
+	uint64_t timestamp_ns;	/* receive out: enqueue time, CLOCK_MONOTONIC */
+};
+
+/* Most messages one batch call moves (MQLAB_BATCH_MAX). */
+#define MQDEV_BATCH_MAX		64
+
+/*
+ * Send @count (1..MQDEV_BATCH_MAX) messages in one call, in array order.
+ * @return how many were sent (an error on a later message ends the batch
+ * before it), or -errno when none was (those of mqdev_send()).
+ * -EOPNOTSUPP: the device has no batches (MQLAB_FEAT_BATCH).
+ */
+MQDEV_API int mqdev_send_batch(struct mqdev *q,
+			       const struct mqdev_batch_msg *msgs,
+			       unsigned int count,
+			       const struct mqdev_io_opts *opts);
+
+/*
+ * Receive up to @count (1..MQDEV_BATCH_MAX) messages in one call: wait
+ * (unless non-blocking) for one, then take what is queued.  @return how
+ * many were received (msgs[0 .. ret - 1] filled in), or -errno when none
+ * was (those of mqdev_receive(); -EMSGSIZE with msgs[0].len the size
+ * needed).
+ */
+MQDEV_API int mqdev_receive_batch(struct mqdev *q,
+				  struct mqdev_batch_msg *msgs,
+				  unsigned int count,
+				  const struct mqdev_io_opts *opts);
+
 /* Remove the name @name.  @return 0, or -ENOENT, -EACCES, -EINVAL... */
 MQDEV_API int mqdev_unlink(const char *name);
 

@@ -284,6 +284,25 @@ ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
 	return out->len;
 }
 
+int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,
+		 unsigned int count, uint32_t ioflags,
+		 const struct mqlab_timespec *timeout)
+{
+	struct mqlab_batch b;
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	b.msgs = (uintptr_t)msgs;
+	b.count = count;
+	b.flags = ioflags;
+	if (timeout)
+		b.timeout = *timeout;
+	ret = ioctl(fd, cmd, &b);
+	if (ret >= 0)
+		return ret;
+	return errno == ENOTTY ? -EOPNOTSUPP : -errno;
+}
+
 int mqcore_getattr(int fd, struct mqlab_attr *attr)
 {
 	memset(attr, 0, sizeof(*attr));

@@ -130,6 +130,15 @@ ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
 		    const struct mqlab_timespec *timeout,
 		    struct mqlab_recv *out);
 
+/*
+ * MQLAB_IOC_SEND_BATCH or MQLAB_IOC_RECV_BATCH (@cmd) of the @count
+ * descriptors at @msgs.  @return the count moved, or -errno; -EOPNOTSUPP
+ * for a device without them (ENOTTY).
+ */
+int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,
+		 unsigned int count, uint32_t ioflags,
+		 const struct mqlab_timespec *timeout);
+
 /* MQLAB_IOC_GETATTR.  @return 0 or -errno. */
 int mqcore_getattr(int fd, struct mqlab_attr *attr);
 

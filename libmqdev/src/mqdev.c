@@ -135,6 +135,81 @@ MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 	return ret;
 }
 
+/* The arguments every batch call checks: 0 or -EINVAL. */
+static int batch_args(const struct mqdev *q, const void *msgs,
+		      unsigned int count)
+{
+	if (!q || !msgs || !count || count > MQDEV_BATCH_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+MQDEV_API int mqdev_send_batch(struct mqdev *q,
+			       const struct mqdev_batch_msg *msgs,
+			       unsigned int count,
+			       const struct mqdev_io_opts *opts)
+{
+	struct mqlab_batch_msg m[MQDEV_BATCH_MAX];
+	struct mqlab_timespec ts;
+	unsigned int i;
+	uint32_t ioflags;
+	int err;
+
+	err = batch_args(q, msgs, count);
+	if (!err)
+		err = io_opts_in(opts, &ioflags, &ts);
+	if (err)
+		return err;
+	for (i = 0; i < count; i++) {
+		/* What the device cannot carry ends the batch before it. */
+		if (msgs[i].len > UINT32_MAX)
+			break;
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].buf = (uintptr_t)msgs[i].buf;
+		m[i].len = (uint32_t)msgs[i].len;
+		m[i].prio = msgs[i].prio;
+	}
+	if (!i)
+		return -EMSGSIZE;
+	return mqcore_batch(q->fd, MQLAB_IOC_SEND_BATCH, m, i, ioflags, &ts);
+}
+
+MQDEV_API int mqdev_receive_batch(struct mqdev *q,
+				  struct mqdev_batch_msg *msgs,
+				  unsigned int count,
+				  const struct mqdev_io_opts *opts)
+{
+	struct mqlab_batch_msg m[MQDEV_BATCH_MAX];
+	struct mqlab_timespec ts;
+	uint32_t ioflags;
+	int i, ret;
+
+	ret = batch_args(q, msgs, count);
+	if (!ret)
+		ret = io_opts_in(opts, &ioflags, &ts);
+	if (ret)
+		return ret;
+	for (i = 0; i < (int)count; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].buf = (uintptr_t)msgs[i].buf;
+		/* No message is larger than 4 GiB. */
+		m[i].len = msgs[i].len > UINT32_MAX ? UINT32_MAX :
+						      (uint32_t)msgs[i].len;
+	}
+	ret = mqcore_batch(q->fd, MQLAB_IOC_RECV_BATCH, m, count, ioflags,
+			   &ts);
+	if (ret == -EMSGSIZE)
+		msgs[0].len = m[0].len;
+	for (i = 0; i < ret; i++) {
+		msgs[i].len = m[i].len;
+		msgs[i].prio = m[i].prio;
+		msgs[i].pid = (pid_t)m[i].pid;
+		msgs[i].uid = (uid_t)m[i].uid;
+		msgs[i].timestamp_ns = m[i].timestamp_ns;
+	}
+	return ret;
+}
+
 void mqdev__attr_from_lab(const struct mqlab_attr *in, struct mqdev_attr *out)
 {
 	out->flags = (in->fd_flags & MQLAB_FD_NONBLOCK) ? O_NONBLOCK : 0;

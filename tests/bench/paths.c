@@ -263,29 +263,42 @@ static int dev_unlink_name(const char *name, long handle)
  * ---- the batch path ----------------------------------------------------
  *
  * mqdev-b8 and mqdev-b32 move up to 8 or 32 messages per call through
- * these two functions.  Batched send and receive do not exist yet: the
- * ioctl numbers 0x08 and 0x09 are reserved for them in
- * <linux/mqueue_lab.h>, together with a feature bit MQLAB_FEAT_BATCH that
- * the device will report.  When they exist, fill in batch_send() and
- * batch_recv() (move @n messages of c->size bytes from or to c->buf, the
- * i-th at chan_msg(c, i); return how many moved, at least one, or -errno)
- * and nothing else in the benchmark changes.  Until the header defines
- * MQLAB_FEAT_BATCH the path is compiled out; while the device does not
- * report the bit, the rows say n/a.
+ * these two functions: mqdev_send_batch() and mqdev_receive_batch()
+ * (MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH), each moving @n
+ * messages of c->size bytes from or to c->buf, the i-th at chan_msg(c, i),
+ * and returning how many moved, at least one, or -errno.  While the
+ * device does not report MQLAB_FEAT_BATCH, the rows say n/a.
  */
 #ifdef MQLAB_FEAT_BATCH
+static void batch_msgs(struct chan *c, unsigned int n,
+		       struct mqdev_batch_msg *m)
+{
+	memset(m, 0, n * sizeof(*m));
+	for (unsigned int i = 0; i < n; i++) {
+		m[i].buf = chan_msg(c, i);
+		m[i].len = c->size;
+	}
+}
+
 static int batch_send(struct chan *c, unsigned int n)
 {
-	(void)c;
-	(void)n;
-	return -ENOSYS;		/* to be written with the batch ioctls */
+	struct mqdev_batch_msg m[BATCH_MAX];
+
+	batch_msgs(c, n, m);
+	return mqdev_send_batch(c->q, m, n, NULL);
 }
 
 static int batch_recv(struct chan *c, unsigned int n)
 {
-	(void)c;
-	(void)n;
-	return -ENOSYS;		/* to be written with the batch ioctls */
+	struct mqdev_batch_msg m[BATCH_MAX];
+	int got;
+
+	batch_msgs(c, n, m);
+	got = mqdev_receive_batch(c->q, m, n, NULL);
+	for (int i = 0; i < got; i++)
+		if (m[i].len != c->size)
+			return -EPROTO;
+	return got;
 }
 #endif
 

@@ -92,7 +92,8 @@ START_TEST(test_version)
 	ck_assert_uint_eq(features & ~(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 				       MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 				       MQLAB_FEAT_POLL_UNBOUND |
-				       MQLAB_FEAT_KERNEL_LIMITS), 0);
+				       MQLAB_FEAT_KERNEL_LIMITS |
+				       MQLAB_FEAT_BATCH), 0);
 	ck_assert_uint_eq(features & MQLAB_FEAT_ACCOUNT, MQLAB_FEAT_ACCOUNT);
 	ck_assert_uint_eq(features & MQLAB_FEAT_TIMEOUT, MQLAB_FEAT_TIMEOUT);
 	ck_assert_int_eq(mqdev_version(NULL, NULL, NULL), 0);

@@ -362,16 +362,19 @@ static int io_option(int c, struct mqdev_io_opts *io, struct timespec *timeout)
 	return -1;
 }
 
-/* A buffer for the largest message of @q.  @return 0 or 1. */
-static int alloc_msgbuf(struct mqdev *q, const char *name, void **buf,
-			size_t *size)
+/*
+ * @n buffers, back to back, for the largest message of @q, each of *@size
+ * bytes.  @return 0 or 1.
+ */
+static int alloc_msgbuf(struct mqdev *q, const char *name, unsigned int n,
+			void **buf, size_t *size)
 {
 	struct mqdev_attr attr;
 
 	if (get_attr(q, name, &attr))
 		return EXIT_FAILURE;
 	*size = attr.msgsize;
-	*buf = malloc(*size ? *size : 1);
+	*buf = calloc(n, *size ? *size : 1);
 	return *buf ? 0 : op_error(name, -ENOMEM);
 }
 
@@ -446,12 +449,56 @@ static ssize_t read_stdin(char *buf, size_t size)
 	}
 }
 
+/* Does the device move batches (MQLAB_FEAT_BATCH)? */
+static bool have_batch(void)
+{
+	uint64_t features = 0;
+
+	return mqdev_version(NULL, NULL, &features) == 0 &&
+	       (features & MQLAB_FEAT_BATCH);
+}
+
+/*
+ * Send the @n strings at @msgs at @prio, in order: in batches when the
+ * device has them.  @return 0 or -errno (of the first message not sent).
+ */
+static int send_all(struct mqdev *q, char **msgs, int n, unsigned int prio,
+		    const struct mqdev_io_opts *io)
+{
+	struct mqdev_batch_msg m[MQDEV_BATCH_MAX];
+	int done = 0, k, i, ret;
+
+	if (n == 1 || !have_batch()) {
+		for (i = 0; i < n; i++) {
+			ret = mqdev_send(q, msgs[i], strlen(msgs[i]), prio, io);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	while (done < n) {
+		k = n - done < MQDEV_BATCH_MAX ? n - done : MQDEV_BATCH_MAX;
+		memset(m, 0, sizeof(m));
+		for (i = 0; i < k; i++) {
+			m[i].buf = msgs[done + i];
+			m[i].len = strlen(msgs[done + i]);
+			m[i].prio = prio;
+		}
+		/* A short count: the next call reports the error. */
+		ret = mqdev_send_batch(q, m, k, io);
+		if (ret < 0)
+			return ret;
+		done += ret;
+	}
+	return 0;
+}
+
 static int cmd_send(int argc, char **argv)
 {
 	struct mqdev_io_opts io = { .sz = sizeof(io) };
 	unsigned long prio = 0;
 	struct timespec timeout;
-	const char *name, *msg;
+	const char *name;
 	struct mqdev *q;
 	void *buf = NULL;
 	size_t size;
@@ -472,18 +519,18 @@ static int cmd_send(int argc, char **argv)
 				return ret;
 		}
 	}
-	ret = name_operand(argc, argv, 2, &name);
+	ret = name_operand(argc, argv, INT_MAX, &name);
 	if (ret)
 		return ret;
-	msg = argv[optind + 1];
 	ret = open_queue(name, O_WRONLY, &q);
 	if (ret)
 		return ret;
-	if (msg) {
-		len = strlen(msg);
+	if (argc - optind > 1) {
+		ret = send_all(q, argv + optind + 1, argc - optind - 1, prio,
+			       &io);
 	} else {
 		/* One message: all of stdin, at most msgsize bytes. */
-		ret = alloc_msgbuf(q, name, &buf, &size);
+		ret = alloc_msgbuf(q, name, 1, &buf, &size);
 		if (ret)
 			goto out_close;
 		len = read_stdin(buf, size);
@@ -498,9 +545,8 @@ static int cmd_send(int argc, char **argv)
 			ret = op_error("<stdin>", len);
 			goto out_free;
 		}
-		msg = buf;
+		ret = mqdev_send(q, buf, len, prio, &io);
 	}
-	ret = mqdev_send(q, msg, len, prio, &io);
 	ret = ret ? op_error(name, ret) : EXIT_SUCCESS;
 out_free:
 	free(buf);
@@ -509,12 +555,47 @@ out_close:
 	return ret;
 }
 
+/*
+ * Receive and print @count messages of @q, in batches (buffers of @size
+ * bytes at @buf, up to @nbuf of them).  @return 0 or -errno.
+ */
+static int recv_batches(struct mqdev *q, unsigned long count, char *buf,
+			size_t size, unsigned int nbuf,
+			const struct mqdev_io_opts *io)
+{
+	struct mqdev_batch_msg m[MQDEV_BATCH_MAX];
+	struct mqdev_msginfo info = { .sz = sizeof(info) };
+	unsigned int k, i;
+	int got;
+
+	while (count) {
+		k = count < nbuf ? count : nbuf;
+		memset(m, 0, sizeof(m));
+		for (i = 0; i < k; i++) {
+			m[i].buf = buf + i * size;
+			m[i].len = size;
+		}
+		got = mqdev_receive_batch(q, m, k, io);
+		if (got < 0)
+			return got;
+		for (i = 0; i < (unsigned int)got; i++) {
+			info.prio = m[i].prio;
+			info.pid = m[i].pid;
+			info.uid = m[i].uid;
+			print_message(&info, m[i].buf, m[i].len);
+		}
+		count -= got;
+	}
+	return 0;
+}
+
 static int cmd_recv(int argc, char **argv)
 {
 	struct mqdev_io_opts io = { .sz = sizeof(io) };
 	struct mqdev_msginfo info;
 	unsigned long count = 1, i;
 	struct timespec timeout;
+	unsigned int nbuf = 1;
 	const char *name;
 	struct mqdev *q;
 	size_t size;
@@ -541,9 +622,17 @@ static int cmd_recv(int argc, char **argv)
 	ret = open_queue(name, O_RDONLY, &q);
 	if (ret)
 		return ret;
-	ret = alloc_msgbuf(q, name, &buf, &size);
+	if (count > 1 && have_batch())
+		nbuf = count < MQDEV_BATCH_MAX ? count : MQDEV_BATCH_MAX;
+	ret = alloc_msgbuf(q, name, nbuf, &buf, &size);
 	if (ret)
 		goto out_close;
+	if (nbuf > 1) {
+		ret = recv_batches(q, count, buf, size, nbuf, &io);
+		if (ret)
+			ret = op_error(name, ret);
+		count = 0;
+	}
 	for (i = 0; i < count; i++) {
 		ssize_t len;
 
@@ -636,7 +725,7 @@ static int cmd_watch(int argc, char **argv)
 	ret = open_queue(name, O_RDONLY, &q);
 	if (ret)
 		return ret;
-	ret = alloc_msgbuf(q, name, &buf, &size);
+	ret = alloc_msgbuf(q, name, 1, &buf, &size);
 	if (!ret) {
 		ret = watch_loop(q, name, buf, size, &waitmask);
 		free(buf);
@@ -843,8 +932,8 @@ static const struct command commands[] = {
 		"  --mode M      octal permission bits, umask applies (default 0644)\n",
 		":h", create_opts,
 	}, {
-		"send", cmd_send, "NAME [-p PRIO] [--nonblock] [--timeout SEC] [MESSAGE]",
-		"Send MESSAGE, or all of stdin (at most msgsize bytes), as one message.",
+		"send", cmd_send, "NAME [-p PRIO] [--nonblock] [--timeout SEC] [MESSAGE...]",
+		"Send each MESSAGE, or all of stdin (at most msgsize bytes) as one message.",
 		"  -p, --prio PRIO  priority 0..%u, higher is received first (default 0)\n"
 		"  --nonblock       fail with EAGAIN instead of waiting on a full queue\n"
 		"  --timeout SEC    wait at most SEC seconds (decimals allowed), then ETIMEDOUT\n",
@@ -909,13 +998,14 @@ static int print_version(void)
 		       MQLAB_DEVICE_PATH, mqdev_strerror(err));
 		return EXIT_SUCCESS;
 	}
-	printf("device interface: %u.%u, features:%s%s%s%s%s%s\n", major,
+	printf("device interface: %u.%u, features:%s%s%s%s%s%s%s\n", major,
 	       minor, features & MQLAB_FEAT_NOTIFY ? " notify" : "",
 	       features & MQLAB_FEAT_TIMEOUT ? " timeout" : "",
 	       features & MQLAB_FEAT_ACCOUNT ? " account" : "",
 	       features & MQLAB_FEAT_TIMENS ? " timens" : "",
 	       features & MQLAB_FEAT_POLL_UNBOUND ? " poll-unbound" : "",
-	       features & MQLAB_FEAT_KERNEL_LIMITS ? " kernel-limits" : "");
+	       features & MQLAB_FEAT_KERNEL_LIMITS ? " kernel-limits" : "",
+	       features & MQLAB_FEAT_BATCH ? " batch" : "");
 	return EXIT_SUCCESS;
 }
 

@@ -188,6 +188,62 @@
  *	  EMSGSIZE  @len is smaller than the next message; the message stays
  *	            queued and @len is set to the size needed
  *
+ * MQLAB_IOC_SEND_BATCH  (in: struct mqlab_batch; MQLAB_FEAT_BATCH)
+ *	Send @count (1..MQLAB_BATCH_MAX) messages, described by the array
+ *	of struct mqlab_batch_msg at @msgs (@buf, @len and @prio of each,
+ *	as for MQLAB_IOC_SEND; @pid, @uid and @timestamp_ns must be zero),
+ *	in array order.  @flags and @timeout as for MQLAB_IOC_SEND.  The
+ *	ioctl returns how many messages were sent, the sendmmsg() rule: an
+ *	error on the first message is the call's error; an error on a
+ *	later one (a bad @buf, @len or @prio, no memory) ends the batch
+ *	before that message and the count of those before it is returned.
+ *	Every message is built before the queue is locked, and all that
+ *	fit go in under one lock, each handed to a blocked receiver when
+ *	there is one (one receiver woken per message).  On a full queue a
+ *	blocking call sleeps once, holding the rest of the batch (charged
+ *	as a blocked sender's message is, all of it before it sleeps):
+ *	receivers move its messages in one per freed slot, and it is
+ *	woken once, when the last is in.  A signal or timeout during that
+ *	wait returns the count sent so far, or the error when none was.
+ *	A non-blocking call on a full queue returns the count that fitted
+ *	(EAGAIN when none did).
+ *	Errors (only when no message was sent):
+ *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, ENOMEM as for SEND
+ *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
+ *	            @timeout (as for SEND); the first message's @prio >=
+ *	            MQLAB_PRIO_MAX or its @pid, @uid or @timestamp_ns not 0
+ *	  EMSGSIZE  the first message's @len > the queue's msgsize
+ *	  EFAULT    @msgs unreadable (nothing is sent), or the first
+ *	            message's @buf
+ *
+ * MQLAB_IOC_RECV_BATCH  (in: struct mqlab_batch; MQLAB_FEAT_BATCH)
+ *	Receive up to @count (1..MQLAB_BATCH_MAX) messages into the
+ *	buffers of the array at @msgs (@buf and @len in; @len, @prio,
+ *	@pid, @uid and @timestamp_ns out, as for MQLAB_IOC_RECV), in
+ *	queue order.  The ioctl returns how many were received; only
+ *	those descriptors are written.  It waits (as RECV does) only when
+ *	the queue is empty, for one message, and then takes what is
+ *	queued, up to @count, without waiting again; a non-blocking call
+ *	takes what is queued.  All are taken under one lock, and each
+ *	slot freed moves a blocked sender's message in (a blocked sender
+ *	is woken once, when its last message is in).
+ *	EMSGSIZE: the batch ends before a message longer than its
+ *	buffer, which stays queued; when it is the first, the call fails
+ *	with EMSGSIZE and that descriptor's @len is the size needed.
+ *	A buffer (or descriptor) that faults ends the batch there too:
+ *	that message and those after it go back to the head of the queue
+ *	in their order, none is lost or duplicated (EFAULT when it is the
+ *	first).  The queue may then hold up to @count - 1 messages more
+ *	than maxmsg for a while; no blocked sender is moved in until it
+ *	is below maxmsg again.
+ *	Errors (only when no message was received):
+ *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR as for RECV
+ *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
+ *	            @timeout
+ *	  EMSGSIZE  the next message is longer than the first buffer
+ *	  EFAULT    @msgs unreadable or unwritable, or the first @buf
+ *	  ENOMEM    out of memory
+ *
  * MQLAB_IOC_GETATTR  (out: struct mqlab_attr)
  *	Bound fd only.  The queue's attributes and counters, and this fd's
  *	flags.  Errors: EBADFD, EFAULT.
@@ -290,6 +346,8 @@
  * on top of its own; see "Resources".
  */
 #define MQLAB_FEAT_KERNEL_LIMITS _BITULL(5)
+/* MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
+#define MQLAB_FEAT_BATCH	_BITULL(6)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -374,6 +432,27 @@ struct mqlab_recv {
 	__u64 timestamp_ns;	/* out: enqueue time, our CLOCK_MONOTONIC */
 };
 
+/* Most messages one MQLAB_IOC_SEND_BATCH or MQLAB_IOC_RECV_BATCH moves. */
+#define MQLAB_BATCH_MAX		64
+
+/* One message of a batch; an array of them is at struct mqlab_batch.msgs. */
+struct mqlab_batch_msg {
+	__u64 buf;		/* user pointer to the message / buffer */
+	__u32 len;		/* send: 0 .. msgsize; recv in: buffer size, */
+				/* out: message length (or size needed) */
+	__u32 prio;		/* send: 0 .. MQLAB_PRIO_MAX - 1; recv: out */
+	__u32 pid;		/* recv out: sender's tgid; send: zero */
+	__u32 uid;		/* recv out: sender's uid; send: zero */
+	__u64 timestamp_ns;	/* recv out: enqueue time; send: zero */
+};
+
+struct mqlab_batch {
+	__u64 msgs;		/* user pointer to @count mqlab_batch_msg */
+	__u32 count;		/* 1 .. MQLAB_BATCH_MAX */
+	__u32 flags;		/* MQLAB_IO_* */
+	struct mqlab_timespec timeout;	/* with MQLAB_IO_TIMEOUT */
+};
+
 /* struct mqlab_attr.fd_flags and struct mqlab_setattr.fd_flags */
 #define MQLAB_FD_NONBLOCK	_BITUL(0)
 #define MQLAB_FD_FLAGS		MQLAB_FD_NONBLOCK
@@ -422,6 +501,7 @@ struct mqlab_notify {
 #define MQLAB_IOC_GETATTR	_IOR(MQLAB_IOC_MAGIC, 0x05, struct mqlab_attr)
 #define MQLAB_IOC_SETATTR	_IOW(MQLAB_IOC_MAGIC, 0x06, struct mqlab_setattr)
 #define MQLAB_IOC_NOTIFY	_IOW(MQLAB_IOC_MAGIC, 0x07, struct mqlab_notify)
-/* 0x08 and 0x09 are reserved for batched send and receive. */
+#define MQLAB_IOC_SEND_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x08, struct mqlab_batch)
+#define MQLAB_IOC_RECV_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x09, struct mqlab_batch)
 
 #endif /* _UAPI_LINUX_MQUEUE_LAB_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * batch.c - MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH
+ *
+ * The rules of msg.c, for up to MQLAB_BATCH_MAX messages at a time:
+ *   - A send batch builds all its messages (copies them from user space)
+ *     before it takes the queue lock; a receive batch copies them to user
+ *     space after it has dropped it.
+ *   - Everything that fits is moved under one lock: each message handed
+ *     to a blocked receiver wakes that receiver, each slot a receive
+ *     batch frees moves a blocked sender's message in.  The wake-ups are
+ *     collected (struct mqlab_wake, with the batch's array for more than
+ *     one task) and issued after the unlock.
+ *   - A send batch that finds the queue full blocks once, as one blocked
+ *     sender holding the rest of its messages (mqlab_waiter.more):
+ *     receivers move them in one per freed slot (mqlab_refill()) and it
+ *     is woken when the last one is in.
+ *   - A receive batch that faults on a buffer puts that message and the
+ *     ones after it back where they were (their old sequence numbers):
+ *     none is lost or duplicated.
+ * The return value is the sendmmsg()/recvmmsg() one: how many messages
+ * were moved, or the error when none was.
+ */
+#include <linux/err.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "queue.h"
+
+/*
+ * The working state of one batch call, too large for the stack: the
+ * caller's descriptors, the messages, and the tasks to wake.  Only the
+ * task that made the call uses it.
+ */
+struct mqlab_batch_ctx {
+	struct mqlab_batch_msg d[MQLAB_BATCH_MAX];
+	struct mqlab_msg *msg[MQLAB_BATCH_MAX];
+	struct task_struct *tasks[MQLAB_BATCH_MAX];
+};
+
+/* Allocate a context and read the @count descriptors at @umsgs. */
+static struct mqlab_batch_ctx *
+mqlab_batch_get(const struct mqlab_batch_msg __user *umsgs, u32 count)
+{
+	struct mqlab_batch_ctx *b = kmalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(b->d, umsgs, count * sizeof(b->d[0]))) {
+		kfree(b);
+		return ERR_PTR(-EFAULT);
+	}
+	return b;
+}
+
+static void mqlab_batch_wake_init(struct mqlab_batch_ctx *b,
+				  struct mqlab_wake *wake)
+{
+	memset(wake, 0, sizeof(*wake));
+	wake->more = b->tasks;
+	wake->max_more = MQLAB_BATCH_MAX;
+}
+
+static bool mqlab_wake_pending(const struct mqlab_wake *wake)
+{
+	return wake->task || wake->nr_more || wake->poll || wake->notice.owner;
+}
+
+/* One message of a send batch, checked and built; or an ERR_PTR. */
+static struct mqlab_msg *mqlab_batch_build(const struct mqlab_queue *q,
+					   const struct mqlab_batch_msg *d)
+{
+	if (d->prio >= MQLAB_PRIO_MAX || d->pid || d->uid || d->timestamp_ns)
+		return ERR_PTR(-EINVAL);
+	return mqlab_msg_build(q, u64_to_user_ptr(d->buf), d->len, d->prio);
+}
+
+/*
+ * Deliver the @n messages of @b, blocking on a full queue unless
+ * @nonblock.  @return how many went into the queue or to receivers
+ * (they are the queue's now: b->msg[0 .. ret - 1]), or the error when
+ * none did.  The others are still the caller's.
+ */
+static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
+			   struct mqlab_batch_ctx *b, u32 n, bool nonblock,
+			   const struct mqlab_deadline *dl)
+{
+	struct mqlab_waiter w = {};
+	struct mqlab_wake wake;
+	u64 held = 0;
+	u32 i = 0, j;
+	int ret;
+
+	mqlab_batch_wake_init(b, &wake);
+	for (;;) {
+		spin_lock(&q->lock);
+		while (i < n && q->curmsgs < q->maxmsg)
+			mqlab_deliver(q, b->msg[i++], &wake);
+		if (i == n || nonblock)
+			goto out_unlock;
+		/* Those we handed over must not wait for us: wake them. */
+		if (!mqlab_wake_pending(&wake))
+			break;
+		spin_unlock(&q->lock);
+		mqlab_wake_flush(q, &wake);
+		mqlab_batch_wake_init(b, &wake);
+	}
+
+	/* Full: block, holding b->msg[i .. n - 1], charged to us. */
+	for (j = i; j < n; j++)
+		held += mqlab_msg_charge(b->msg[j]->len);
+	ret = mqlab_charge_held(pf->acct, held, pf->unlimited);
+	if (ret) {
+		spin_unlock(&q->lock);
+		return i ? i : ret;
+	}
+	w.msg = b->msg[i];
+	w.more = &b->msg[i + 1];
+	w.nr_more = n - i - 1;
+	ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters, dl);
+	mqlab_uncharge_held(pf->acct, held);
+	if (!ret)
+		return n;
+	/* Off the list: w.msg and the w.nr_more after it were not sent. */
+	i = n - 1 - w.nr_more;
+	return i ? i : ret;
+
+out_unlock:
+	spin_unlock(&q->lock);
+	mqlab_wake_flush(q, &wake);
+	return i ? i : -EAGAIN;
+}
+
+int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
+		     struct mqlab_batch_msg __user *umsgs, u32 count,
+		     bool nonblock, const struct mqlab_deadline *dl)
+{
+	struct mqlab_batch_ctx *b;
+	struct mqlab_msg *msg;
+	u32 n, i;
+	int ret = 0;
+
+	b = mqlab_batch_get(umsgs, count);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+
+	/* A bad message ends the batch before it (sendmmsg()). */
+	for (n = 0; n < count; n++) {
+		msg = mqlab_batch_build(q, &b->d[n]);
+		if (IS_ERR(msg)) {
+			ret = PTR_ERR(msg);
+			break;
+		}
+		b->msg[n] = msg;
+	}
+	if (n) {
+		ret = mqlab_send_msgs(pf, q, b, n, nonblock, dl);
+		for (i = ret > 0 ? ret : 0; i < n; i++)
+			mqlab_msg_free(b->msg[i]);
+	}
+	kfree(b);
+	return ret;
+}
+
+/*
+ * Take queued messages into b->msg[@i ..] while they fit in their
+ * buffers, at most up to @count; a slot freed moves a blocked sender's
+ * message in.  @return the new count; *@needed is the length of a
+ * message that did not fit.  Caller must hold queue lock.
+ */
+static u32 mqlab_batch_take(struct mqlab_queue *q, struct mqlab_batch_ctx *b,
+			    u32 i, u32 count, struct mqlab_wake *wake,
+			    u32 *needed)
+{
+	struct mqlab_msg *msg;
+
+	lockdep_assert_held(&q->lock);
+
+	for (; i < count; i++) {
+		msg = mqlab_peek(q);
+		if (!msg)
+			break;
+		if (msg->len > b->d[i].len) {
+			*needed = msg->len;	/* it stays queued */
+			break;
+		}
+		mqlab_dequeue(q, msg);
+		q->received++;
+		mqlab_refill(q, wake);
+		b->msg[i] = msg;
+	}
+	return i;
+}
+
+/*
+ * Put the @nr messages at @msgs, taken by this batch but not delivered,
+ * back where they were, in their order: to receivers that blocked
+ * meanwhile, else into the queue with their old sequence numbers.
+ */
+static void mqlab_batch_putback(struct mqlab_queue *q,
+				struct mqlab_batch_ctx *b,
+				struct mqlab_msg **msgs, u32 nr)
+{
+	struct mqlab_wake wake;
+	u32 j;
+
+	mqlab_batch_wake_init(b, &wake);
+	spin_lock(&q->lock);
+	for (j = 0; j < nr; j++) {
+		q->received--;
+		if (mqlab_handoff(q, msgs[j], &wake))
+			continue;
+		mqlab_insert(q, msgs[j]);
+		wake.poll |= EPOLLIN | EPOLLRDNORM;
+	}
+	spin_unlock(&q->lock);
+	mqlab_wake_flush(q, &wake);
+}
+
+/*
+ * Copy the @n messages of @b to their buffers and descriptors.  Stops
+ * at the first fault; @return how many were copied.
+ */
+static u32 mqlab_batch_store(struct mqlab_batch_ctx *b, u32 n,
+			     struct mqlab_batch_msg __user *umsgs)
+{
+	struct mqlab_msginfo info;
+	struct mqlab_batch_msg *d;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		d = &b->d[i];
+		if (mqlab_msg_store(u64_to_user_ptr(d->buf), b->msg[i]))
+			break;
+		mqlab_msg_info(b->msg[i], &info);
+		/* @buf goes back as it came; the rest is output. */
+		d->len = info.len;
+		d->prio = info.prio;
+		d->pid = info.pid;
+		d->uid = info.uid;
+		d->timestamp_ns = info.timestamp_ns;
+		if (copy_to_user(&umsgs[i], d, sizeof(*d)))
+			break;
+	}
+	return i;
+}
+
+/* The first message does not fit: tell the size needed, as RECV does. */
+static int mqlab_batch_emsgsize(struct mqlab_batch_msg __user *umsgs,
+				u32 needed)
+{
+	return put_user(needed, &umsgs[0].len) ? -EFAULT : -EMSGSIZE;
+}
+
+int mqlab_recv_batch(struct mqlab_queue *q,
+		     struct mqlab_batch_msg __user *umsgs, u32 count,
+		     bool nonblock, const struct mqlab_deadline *dl)
+{
+	struct mqlab_waiter w = {};
+	struct mqlab_batch_ctx *b;
+	struct mqlab_wake wake;
+	u32 n, i, needed = 0;
+	int ret;
+
+	b = mqlab_batch_get(umsgs, count);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	mqlab_batch_wake_init(b, &wake);
+
+	spin_lock(&q->lock);
+	n = mqlab_batch_take(q, b, 0, count, &wake, &needed);
+	if (n || mqlab_peek(q)) {
+		spin_unlock(&q->lock);
+	} else if (nonblock) {
+		spin_unlock(&q->lock);
+		ret = -EAGAIN;
+		goto out_free;
+	} else {
+		/* Empty: wait for one message, then take what is there. */
+		w.buf_len = b->d[0].len;
+		ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters,
+				 dl);
+		if (ret)
+			goto out_free;
+		if (w.result) {
+			ret = mqlab_batch_emsgsize(umsgs, w.needed);
+			goto out_free;
+		}
+		b->msg[0] = w.msg;
+		n = 1;
+		if (count > 1) {
+			spin_lock(&q->lock);
+			n = mqlab_batch_take(q, b, 1, count, &wake, &needed);
+			spin_unlock(&q->lock);
+		}
+	}
+	mqlab_wake_flush(q, &wake);
+	if (!n) {
+		ret = mqlab_batch_emsgsize(umsgs, needed);
+		goto out_free;
+	}
+
+	/* Outside the queue lock: this may fault and sleep. */
+	i = mqlab_batch_store(b, n, umsgs);
+	if (i < n)
+		mqlab_batch_putback(q, b, &b->msg[i], n - i);
+	ret = i ? i : -EFAULT;
+	while (i--)
+		mqlab_msg_free(b->msg[i]);
+out_free:
+	kfree(b);
+	return ret;
+}
