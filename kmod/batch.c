@@ -197,24 +197,27 @@ static u32 mqlab_batch_take(struct mqlab_queue *q, struct mqlab_batch_ctx *b,
 /*
  * Put the @nr messages at @msgs, taken by this batch but not delivered,
  * back where they were, in their order: to receivers that blocked
- * meanwhile, else into the queue with their old sequence numbers.
+ * meanwhile (which they only do on an empty queue), and the rest in
+ * front of whatever arrived since, each before the queued messages of
+ * its priority (mqlab_requeue(), in the reverse order).
  */
 static void mqlab_batch_putback(struct mqlab_queue *q,
 				struct mqlab_batch_ctx *b,
 				struct mqlab_msg **msgs, u32 nr)
 {
 	struct mqlab_wake wake;
-	u32 j;
+	u32 j, k;
 
 	mqlab_batch_wake_init(b, &wake);
 	spin_lock(&q->lock);
-	for (j = 0; j < nr; j++) {
-		q->received--;
-		if (mqlab_handoff(q, msgs[j], &wake))
-			continue;
-		mqlab_insert(q, msgs[j]);
+	q->received -= nr;
+	for (j = 0; j < nr; j++)
+		if (!mqlab_handoff(q, msgs[j], &wake))
+			break;
+	for (k = nr; k > j; k--)
+		mqlab_requeue(q, msgs[k - 1]);
+	if (j < nr)
 		wake.poll |= EPOLLIN | EPOLLRDNORM;
-	}
 	spin_unlock(&q->lock);
 	mqlab_wake_flush(q, &wake);
 }

@@ -257,9 +257,13 @@ static int __init mqlab_init(void)
 		return ret;
 	}
 
-	ret = mqlab_proc_init();
+	ret = mqlab_msg_init();
 	if (ret)
 		return ret;
+
+	ret = mqlab_proc_init();
+	if (ret)
+		goto out_msg_exit;
 
 	/* Last: once the device exists, user space can reach us. */
 	mqlab_misc.mode = mqlab_mode;
@@ -271,6 +275,8 @@ static int __init mqlab_init(void)
 
 out_remove_proc:
 	mqlab_proc_exit();
+out_msg_exit:
+	mqlab_msg_exit();
 	return ret;
 }
 
@@ -281,6 +287,8 @@ static void __exit mqlab_exit(void)
 	mqlab_proc_exit();
 	mqlab_table_exit();
 	mqlab_account_exit();
+	/* Last: mqlab_table_exit() freed every message. */
+	mqlab_msg_exit();
 }
 
 module_init(mqlab_init);

@@ -31,6 +31,7 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -79,6 +80,80 @@
 #define MQLAB_MSG_INLINE	(PAGE_SIZE - sizeof(struct mqlab_msg))
 #define MQLAB_SEG_DATA		(PAGE_SIZE - sizeof(struct mqlab_msg_seg))
 
+/*
+ * Small messages, header and payload in one object, come from caches of
+ * their own instead of kmalloc: a 64-byte message is one 128-byte object
+ * (kmalloc would round 72 + 64 up to 192 with the old header), and a
+ * message of up to 32 bytes one of 96, as kmalloc-96 gave it.  The caches
+ * are SLAB_ACCOUNT, so a message stays charged to the sender's memory
+ * cgroup as GFP_KERNEL_ACCOUNT charged it.  Larger messages keep kmalloc,
+ * in pieces of at most a page.
+ */
+static const u32 mqlab_msg_class_len[] = { 32, 64 };
+#define MQLAB_MSG_CLASSES	ARRAY_SIZE(mqlab_msg_class_len)
+#define MQLAB_MSG_SMALL		64	/* the largest class */
+static struct kmem_cache *mqlab_msg_cache[MQLAB_MSG_CLASSES];
+
+/* The cache that holds a message of @len bytes, or NULL: kmalloc. */
+static struct kmem_cache *mqlab_msg_cache_of(u64 len)
+{
+	if (len > MQLAB_MSG_SMALL)
+		return NULL;
+	return mqlab_msg_cache[len > mqlab_msg_class_len[0]];
+}
+
+int mqlab_msg_init(void)
+{
+	static const char *const names[MQLAB_MSG_CLASSES] = {
+		"mqlab_msg_32", "mqlab_msg_64",
+	};
+	size_t i;
+
+	BUILD_BUG_ON(mqlab_msg_class_len[MQLAB_MSG_CLASSES - 1] !=
+		     MQLAB_MSG_SMALL);
+	/* The header must leave a 64-byte message within 128 bytes. */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
+		     sizeof(struct mqlab_msg) + MQLAB_MSG_SMALL > 128);
+	for (i = 0; i < MQLAB_MSG_CLASSES; i++) {
+		/*
+		 * The payload is copied to and from user space: whitelist
+		 * it for hardened usercopy (which also keeps the cache from
+		 * being merged with another one of the same size).
+		 */
+		u32 len = mqlab_msg_class_len[i];
+
+		mqlab_msg_cache[i] =
+			kmem_cache_create_usercopy(names[i],
+						   sizeof(struct mqlab_msg) + len,
+						   __alignof__(struct mqlab_msg),
+						   SLAB_ACCOUNT,
+						   offsetof(struct mqlab_msg, data),
+						   len, NULL);
+		if (!mqlab_msg_cache[i])
+			goto out_destroy;
+	}
+	return 0;
+
+out_destroy:
+	while (i--)
+		kmem_cache_destroy(mqlab_msg_cache[i]);
+	return -ENOMEM;
+}
+
+/*
+ * After mqlab_table_exit(): every queue, so every message, is freed.
+ * rcu_barrier() first, so that a queue freed after a grace period (from
+ * an RCU callback, with its messages) cannot outlive the caches.
+ */
+void mqlab_msg_exit(void)
+{
+	size_t i;
+
+	rcu_barrier();
+	for (i = 0; i < MQLAB_MSG_CLASSES; i++)
+		kmem_cache_destroy(mqlab_msg_cache[i]);
+}
+
 static size_t mqlab_msg_head_len(u64 len)
 {
 	return min_t(u64, len, MQLAB_MSG_INLINE);
@@ -90,9 +165,13 @@ static size_t mqlab_msg_head_len(u64 len)
  */
 u64 mqlab_msg_charge(u64 len)
 {
-	u64 charge = kmalloc_size_roundup(sizeof(struct mqlab_msg) +
-					  mqlab_msg_head_len(len));
+	struct kmem_cache *cache = mqlab_msg_cache_of(len);
+	u64 charge;
 
+	if (cache)
+		return kmem_cache_size(cache);
+	charge = kmalloc_size_roundup(sizeof(struct mqlab_msg) +
+				      mqlab_msg_head_len(len));
 	if (len > MQLAB_MSG_INLINE)
 		charge += DIV_ROUND_UP_ULL(len - MQLAB_MSG_INLINE,
 					   MQLAB_SEG_DATA) * PAGE_SIZE;
@@ -101,6 +180,7 @@ u64 mqlab_msg_charge(u64 len)
 
 void mqlab_msg_free(struct mqlab_msg *msg)
 {
+	struct kmem_cache *cache = mqlab_msg_cache_of(msg->len);
 	struct mqlab_msg_seg *seg = msg->next, *next;
 
 	for (; seg; seg = next) {
@@ -108,24 +188,34 @@ void mqlab_msg_free(struct mqlab_msg *msg)
 		kfree(seg);
 	}
 	put_pid(msg->sender);
-	kfree(msg);
+	if (cache)
+		kmem_cache_free(cache, msg);
+	else
+		kfree(msg);
 }
 
 /*
  * The one place that allocates a message: @len bytes from @buf, piece by
- * piece.  GFP_KERNEL_ACCOUNT charges it to the sender's memory cgroup.
- * Only the payload is filled in.  ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).
+ * piece.  The small caches are SLAB_ACCOUNT and the rest is
+ * GFP_KERNEL_ACCOUNT: all of it is charged to the sender's memory cgroup.
+ * Only @len and the payload are filled in.  ERR_PTR(-ENOMEM) or
+ * ERR_PTR(-EFAULT).
  */
 static struct mqlab_msg *mqlab_msg_load(const void __user *buf, u32 len)
 {
+	struct kmem_cache *cache = mqlab_msg_cache_of(len);
 	size_t chunk = mqlab_msg_head_len(len);
 	struct mqlab_msg_seg **tail, *seg;
 	struct mqlab_msg *msg;
 	int ret = -EFAULT;
 
-	msg = kmalloc(sizeof(*msg) + chunk, GFP_KERNEL_ACCOUNT);
+	if (cache)
+		msg = kmem_cache_alloc(cache, GFP_KERNEL);
+	else
+		msg = kmalloc(sizeof(*msg) + chunk, GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
+	msg->len = len;
 	msg->sender = NULL;
 	msg->next = NULL;
 	if (copy_from_user(msg->data, buf, chunk))
@@ -171,25 +261,24 @@ int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
 	return 0;
 }
 
-/* Tree order: higher priority first, then older (smaller seq) first. */
+/* Tree order: higher priority first. */
 static bool mqlab_msg_less(struct rb_node *a, const struct rb_node *b)
 {
 	const struct mqlab_msg *ma = rb_entry(a, struct mqlab_msg, node);
 	const struct mqlab_msg *mb = rb_entry(b, struct mqlab_msg, node);
 
-	if (ma->prio != mb->prio)
-		return ma->prio > mb->prio;
-	return ma->seq < mb->seq;
+	return ma->prio > mb->prio;
 }
 
 /*
- * Insert @msg at its place by (priority, @seq).  One rbtree keyed by
- * (priority, arrival) gives O(log n) insertion and O(1) access to the
- * next message (the cached leftmost), without a tree node per priority
- * to preallocate.  A batched receive puts messages back with their
- * old @seq.  Caller must hold queue lock.
+ * Insert @msg.  One rbtree keyed by priority gives O(log n) insertion and
+ * O(1) access to the next message (the cached leftmost), without a tree
+ * node per priority to preallocate.  rb_add_cached() puts a node that is
+ * not less than an existing one to its right, so a message goes after
+ * every queued message of its priority: arrival order needs no sequence
+ * number.  Caller must hold queue lock.
  */
-void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
+static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
 
@@ -201,10 +290,31 @@ void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 /* Queue @msg after every message of its priority.  Queue lock held. */
 static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
+	mqlab_insert(q, msg);
+}
+
+/* Tree order of a message put back: before every message of its priority. */
+static bool mqlab_msg_less_eq(struct rb_node *a, const struct rb_node *b)
+{
+	const struct mqlab_msg *ma = rb_entry(a, struct mqlab_msg, node);
+	const struct mqlab_msg *mb = rb_entry(b, struct mqlab_msg, node);
+
+	return ma->prio >= mb->prio;
+}
+
+/*
+ * Put back @msg, which was taken from the head of its priority, in front
+ * of every queued message of that priority.  Messages taken in a row go
+ * back in the reverse order, so that they end up as they were.
+ * Caller must hold queue lock.
+ */
+void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+{
 	lockdep_assert_held(&q->lock);
 
-	msg->seq = q->next_seq++;
-	mqlab_insert(q, msg);
+	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less_eq);
+	q->curmsgs++;
+	q->curbytes += msg->len;
 }
 
 /* The next message to receive, or NULL.  Caller must hold queue lock. */
@@ -453,13 +563,15 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 			  struct mqlab_msg *msg, bool nonblock,
 			  const struct mqlab_deadline *dl)
 {
-	u64 held = mqlab_msg_charge(msg->len);
 	struct mqlab_wake wake = {};
 	struct mqlab_waiter w = { .msg = msg };
+	u64 held;
 	int ret;
 
 	spin_lock(&q->lock);
 	if (q->curmsgs >= q->maxmsg) {
+		/* Only a sender that blocks needs its message's size. */
+		held = mqlab_msg_charge(msg->len);
 		ret = nonblock ? -EAGAIN :
 			mqlab_charge_held(pf->acct, held, pf->unlimited);
 		if (ret) {

@@ -87,17 +87,19 @@ struct mqlab_msg_seg {
  * One message.  Allocated (with its payload) and filled in by the
  * sender before it takes the queue lock; after that only the queue
  * bookkeeping fields change, under the lock of the queue that holds it.
+ * 64 bytes on 64-bit, so that a 64-byte message fits a 128-byte object
+ * of mqlab_msg_cache (msg.c).  No sequence number: the tree keeps
+ * arrival order within a priority by itself (mqlab_enqueue()).
  */
 struct mqlab_msg {
 	struct rb_node node;	/* in mqlab_queue.msgs; queue lock */
-	u64 seq;		/* FIFO order within a priority; queue lock */
 	u64 timestamp_ns;	/* CLOCK_MONOTONIC at enqueue; queue lock */
 	struct pid *sender;	/* sender's thread group; immutable */
+	struct mqlab_msg_seg *next; /* the rest of the payload; immutable */
 	kuid_t uid;		/* sender's uid; immutable */
 	u32 prio;		/* immutable */
 	u32 len;		/* payload bytes; immutable */
-	struct mqlab_msg_seg *next; /* the rest of the payload; immutable */
-	u8 data[];		/* the first bytes (msg.c); immutable */
+	u8 data[] __aligned(8); /* the first bytes (msg.c); immutable */
 };
 
 /* Values of mqlab_waiter.state (see the MEMORY ORDERING comment, msg.c). */
@@ -156,7 +158,6 @@ struct mqlab_queue {
 
 	spinlock_t lock;	/* protects everything below */
 	struct rb_root_cached msgs; /* leftmost = next message to receive */
-	u64 next_seq;
 	u64 curmsgs;
 	u64 curbytes;
 	u64 sent;
@@ -277,6 +278,8 @@ void mqlab_users_show(struct seq_file *m);
 void mqlab_account_exit(void);
 
 /* msg.c: messages, blocking and hand-off */
+int mqlab_msg_init(void);
+void mqlab_msg_exit(void);
 u64 mqlab_msg_charge(u64 len);
 int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 	       const void __user *buf, u32 len, u32 prio, bool nonblock,
@@ -292,7 +295,7 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 void mqlab_msg_free(struct mqlab_msg *msg);
 int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg);
 void mqlab_msg_info(const struct mqlab_msg *msg, struct mqlab_msginfo *info);
-void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg);
+void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg);
 struct mqlab_msg *mqlab_peek(struct mqlab_queue *q);
 void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg);
 bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,

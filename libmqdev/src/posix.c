@@ -48,6 +48,54 @@
 			   __asm__("" : "+r" (__p));		\
 			   __p; })
 
+/*
+ * The msgsize of the queue behind each descriptor, so that a receive
+ * needs no GETATTR for the POSIX EMSGSIZE rule: a queue's msgsize never
+ * changes.  Keyed by fd; an entry holds msgsize + 1, 0 = unknown.
+ * mq_open() and mq_close() reset the entry of their fd; the first
+ * receive through an fd that is unknown (a dup(), one inherited over
+ * exec, a number past the table, a msgsize of 4 GiB or more) asks
+ * GETATTR and fills the entry.  fork() copies the fds and this table
+ * together; exec starts with an empty table.  An fd closed with close()
+ * instead of mq_close() and reused for another queue by something other
+ * than mq_open() (dup2(), the native API) may keep a stale entry: a
+ * buffer shorter than the stale size asks GETATTR again before it says
+ * EMSGSIZE, so only a buffer between the two sizes behaves as for the
+ * old queue.  Entries are read and written with relaxed atomics: a
+ * racing mq_open()/mq_close() on the fd being received on is undefined
+ * for the kernel's mq too.
+ */
+#define MSGSIZE_FDS	4096
+static uint32_t msgsize_of[MSGSIZE_FDS];
+
+static void msgsize_set(int fd, uint32_t entry)
+{
+	if (fd >= 0 && fd < MSGSIZE_FDS)
+		__atomic_store_n(&msgsize_of[fd], entry, __ATOMIC_RELAXED);
+}
+
+/* @fd's queue's msgsize: the cached one unless @ask, else GETATTR. */
+static int msgsize_get(int fd, bool ask, uint64_t *msgsize)
+{
+	struct mqlab_attr a;
+	uint32_t entry = 0;
+	int err;
+
+	if (!ask && fd >= 0 && fd < MSGSIZE_FDS)
+		entry = __atomic_load_n(&msgsize_of[fd], __ATOMIC_RELAXED);
+	if (entry) {
+		*msgsize = entry - 1;
+		return 0;
+	}
+	err = mqcore_getattr(fd, &a);
+	if (err)
+		return err;
+	if (a.msgsize < UINT32_MAX)
+		msgsize_set(fd, (uint32_t)a.msgsize + 1);
+	*msgsize = a.msgsize;
+	return 0;
+}
+
 /* Set errno from a negative device/library error; return -1. */
 static int fail(int err)
 {
@@ -100,6 +148,7 @@ MQPOSIX_API mqd_t mq_open(const char *name, int oflag, ...)
 				err = -EINVAL;
 			if (err)
 				goto out_close;
+			msgsize_set(fd, 0);
 			return fd;
 		}
 	}
@@ -109,6 +158,7 @@ MQPOSIX_API mqd_t mq_open(const char *name, int oflag, ...)
 			  attr ? (uint64_t)attr->mq_msgsize : 0);
 	if (err)
 		goto out_close;
+	msgsize_set(fd, 0);
 	return fd;
 
 out_close:
@@ -187,8 +237,8 @@ static ssize_t do_timedreceive(mqd_t mqdes, char *msg_ptr, size_t msg_len,
 			       const struct timespec *abs_timeout)
 {
 	struct mqlab_timespec ts;
-	struct mqlab_attr a;
 	struct mqlab_recv r;
+	uint64_t msgsize;
 	uint32_t ioflags;
 	ssize_t ret;
 	int err;
@@ -199,12 +249,16 @@ static ssize_t do_timedreceive(mqd_t mqdes, char *msg_ptr, size_t msg_len,
 	/*
 	 * POSIX: a buffer smaller than the queue's mq_msgsize is EMSGSIZE,
 	 * whatever the next message's size; but a descriptor that may not
-	 * receive is EBADF first, as in the kernel.
+	 * receive is EBADF first, as in the kernel.  The msgsize is known
+	 * from the first receive on (msgsize_of); a short buffer asks again,
+	 * so that a stale entry never makes EMSGSIZE up.
 	 */
-	err = mqcore_getattr(mqdes, &a);
+	err = msgsize_get(mqdes, false, &msgsize);
+	if (!err && msg_len < msgsize)
+		err = msgsize_get(mqdes, true, &msgsize);
 	if (err)
 		return fail(err);
-	if (msg_len < a.msgsize) {
+	if (msg_len < msgsize) {
 		int fl = fcntl(mqdes, F_GETFL);
 
 		if (fl >= 0 && (fl & O_ACCMODE) == O_WRONLY)
@@ -549,5 +603,6 @@ MQPOSIX_API int mq_close(mqd_t mqdes)
 {
 	/* Stop a SIGEV_THREAD helper first: it polls this fd. */
 	notify_reap(mqdes);
+	msgsize_set(mqdes, 0);
 	return close(mqdes);
 }

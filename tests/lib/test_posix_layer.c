@@ -222,6 +222,42 @@ START_TEST(test_fork_inherit)
 }
 END_TEST
 
+/*
+ * The EMSGSIZE rule follows the queue behind the descriptor, also when
+ * its number is reused: the library knows each fd's msgsize from the
+ * first receive on, and mq_open() must forget what the number meant
+ * before, even when it was closed with close() instead of mq_close().
+ * A dup() has the queue's msgsize too.
+ */
+START_TEST(test_msgsize_per_fd)
+{
+	struct mq_attr a = { .mq_maxmsg = 4, .mq_msgsize = 128 };
+	char name2[80], buf[128];
+	mqd_t m, d;
+
+	snprintf(name2, sizeof(name2), "%s-big", qname);
+	ck_assert_int_eq(mq_send(mq, "x", 1, 0), 0);
+	ck_assert_int_eq(mq_receive(mq, buf, 64, NULL), 1);
+	ck_assert_int_eq(close(mq), 0);
+	m = mq_open(name2, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, 0600, &a);
+	ck_assert_int_eq(m, mq);	/* the lowest free number again */
+	ck_assert_int_eq(mq_send(m, "y", 1, 0), 0);
+	ck_fail_errno(mq_receive(m, buf, 100, NULL), EMSGSIZE);
+	d = dup(m);
+	ck_assert_int_ge(d, 0);
+	ck_fail_errno(mq_receive(d, buf, 127, NULL), EMSGSIZE);
+	ck_assert_int_eq(mq_receive(d, buf, 128, NULL), 1);
+	ck_assert_int_eq(mq_close(d), 0);
+	ck_assert_int_eq(mq_close(m), 0);
+	ck_assert_int_eq(mq_unlink(name2), 0);
+	/* and back to 64 bytes on the same number */
+	mq = mq_open(qname, O_RDWR);
+	ck_assert_int_eq(mq, m);
+	ck_assert_int_eq(mq_send(mq, "z", 1, 0), 0);
+	ck_assert_int_eq(mq_receive(mq, buf, 64, NULL), 1);
+}
+END_TEST
+
 START_TEST(test_notify_signal)
 {
 	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
@@ -328,6 +364,7 @@ int main(void)
 		{ "io", test_close },
 		{ "io", test_unlink },
 		{ "io", test_fork_inherit },
+		{ "io", test_msgsize_per_fd },
 		{ "notify", test_notify_signal },
 		{ "notify", test_notify_thread },
 	};
