@@ -83,16 +83,19 @@ for t in /opt/mqlab/tests/*; do
 	if [ -f "$t.params" ]; then
 		params=$(cat "$t.params")
 		echo "# reload: insmod mqueue_lab.ko $params"
-		rmmod mqueue_lab && insmod "$KO" $params ||
+		# shellcheck disable=SC2086 # one word per parameter
+		if ! { rmmod mqueue_lab && insmod "$KO" $params; }; then
 			notok "$name: reload with $params"
+		fi
 	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
 	timeout "$secs" "$t" > /tmp/out.$$ 2>&1
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
 	if [ -n "$params" ]; then
-		rmmod mqueue_lab && insmod "$KO" ||
+		if ! { rmmod mqueue_lab && insmod "$KO"; }; then
 			notok "$name: reload with the default parameters"
+		fi
 	fi
 	cat /tmp/out.$$
 	set -- $(awk -f /opt/mqlab/tap-count.awk /tmp/out.$$)
