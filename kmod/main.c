@@ -120,6 +120,7 @@ static int mqlab_open(struct inode *inode, struct file *file)
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT);
 	if (!pf)
 		return -ENOMEM;
+	mutex_init(&pf->bind_mutex);
 	mqlab_poll_init(pf);
 	file->private_data = pf;
 	return 0;
@@ -261,9 +262,13 @@ static int __init mqlab_init(void)
 	if (ret)
 		return ret;
 
-	ret = mqlab_proc_init();
+	ret = mqlab_table_init();
 	if (ret)
 		goto out_msg_exit;
+
+	ret = mqlab_proc_init();
+	if (ret)
+		goto out_table_exit;
 
 	/* Last: once the device exists, user space can reach us. */
 	mqlab_misc.mode = mqlab_mode;
@@ -275,6 +280,8 @@ static int __init mqlab_init(void)
 
 out_remove_proc:
 	mqlab_proc_exit();
+out_table_exit:
+	mqlab_table_exit();
 out_msg_exit:
 	mqlab_msg_exit();
 	return ret;

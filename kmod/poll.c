@@ -111,7 +111,7 @@ static int mqlab_poll_forward(struct wait_queue_entry *wq_entry,
  * BIND has just published pf->q = @q.  If a poll()er, select()er or an
  * epoll watch waits on the fd's own wait queue, hook the forwarder onto
  * @q and tell the waiters the fd's new state.  Called once per fd, with
- * the table lock held (which serialises BIND).
+ * pf->bind_mutex held (which serialises BIND).
  */
 void mqlab_poll_bind(struct mqlab_file *pf, struct mqlab_queue *q)
 {

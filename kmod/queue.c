@@ -8,24 +8,42 @@
  * name (and the table's reference) at once; the queue itself goes away
  * with its last fd.  Module unload (only possible with no fd open) drops
  * the table's references, which frees every remaining queue.
+ *
+ * The name table is an rhashtable, so a lookup costs the same with one
+ * queue or a million.  BIND of a queue that exists looks it up under
+ * rcu_read_lock() alone and takes its reference with
+ * kref_get_unless_zero(): binds of existing queues never serialise.
+ * Creation and unlink change the table under mqlab_table_mutex, which
+ * keeps "look up, charge, insert" atomic against another creation or
+ * unlink of the same name; both are O(1) under it.  A queue is freed an
+ * RCU grace period after its last reference (kfree_rcu()), because a
+ * lock-free lookup may still be reading its name.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "queue.h"
 
-#define MQLAB_HASH_BITS	6
+/* What a lookup compares: a name that is not NUL-terminated. */
+struct mqlab_name_key {
+	const char *name;
+	u32 len;
+};
 
-/* Guards the two objects below and mqlab_queue.hnode, .all and .named. */
+/*
+ * Guards changes to the two objects below (lookups in mqlab_table only
+ * need rcu_read_lock()) and mqlab_queue.all and .named.
+ */
 static DEFINE_MUTEX(mqlab_table_mutex);
-static DEFINE_HASHTABLE(mqlab_table, MQLAB_HASH_BITS);
+static struct rhashtable mqlab_table;	/* named queues, by name */
 static LIST_HEAD(mqlab_all_queues);	/* every live queue, named or not */
 
 void mqlab_table_lock(void)
@@ -38,28 +56,59 @@ void mqlab_table_unlock(void)
 	mutex_unlock(&mqlab_table_mutex);
 }
 
-static u32 mqlab_name_hash(const char *name, u32 len)
+static u32 mqlab_key_hash(const void *data, u32 len, u32 seed)
 {
-	return jhash(name, len, 0);
+	const struct mqlab_name_key *key = data;
+
+	return jhash(key->name, key->len, seed);
+}
+
+static u32 mqlab_obj_hash(const void *data, u32 len, u32 seed)
+{
+	const struct mqlab_queue *q = data;
+
+	return jhash(q->name, q->name_len, seed);
+}
+
+/* 0 when @obj is the queue named by @arg->key, as memcmp(). */
+static int mqlab_obj_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct mqlab_name_key *key = arg->key;
+	const struct mqlab_queue *q = obj;
+
+	return q->name_len != key->len || memcmp(q->name, key->name, key->len);
+}
+
+static const struct rhashtable_params mqlab_table_params = {
+	.head_offset		= offsetof(struct mqlab_queue, hnode),
+	.key_len		= sizeof(struct mqlab_name_key),
+	.hashfn			= mqlab_key_hash,
+	.obj_hashfn		= mqlab_obj_hash,
+	.obj_cmpfn		= mqlab_obj_cmp,
+	.automatic_shrinking	= true,
+};
+
+int mqlab_table_init(void)
+{
+	return rhashtable_init(&mqlab_table, &mqlab_table_params);
 }
 
 /*
- * Find a named queue and take a reference on it.  Caller must hold the
- * table lock.  kref_get_unless_zero() keeps this correct even if a
- * queue could ever be found while its last reference is being dropped.
+ * Find a named queue and take a reference on it, with or without the
+ * table lock.  A queue found whose count is already zero is on its way
+ * out (unlinked, the last fd closing): as good as not found.
  */
 static struct mqlab_queue *mqlab_lookup(const char *name, u32 len)
 {
+	const struct mqlab_name_key key = { .name = name, .len = len };
 	struct mqlab_queue *q;
 
-	lockdep_assert_held(&mqlab_table_mutex);
-
-	hash_for_each_possible(mqlab_table, q, hnode,
-			       mqlab_name_hash(name, len)) {
-		if (q->name_len == len && !memcmp(q->name, name, len))
-			return kref_get_unless_zero(&q->ref) ? q : NULL;
-	}
-	return NULL;
+	rcu_read_lock();
+	q = rhashtable_lookup(&mqlab_table, &key, mqlab_table_params);
+	if (q && !kref_get_unless_zero(&q->ref))
+		q = NULL;
+	rcu_read_unlock();
+	return q;
 }
 
 /*
@@ -120,7 +169,7 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 /*
  * Charge a new queue to its creator and make it visible.  The queue
  * then holds a reference on its accounting.  Caller must hold the
- * table lock.
+ * table lock and have found no queue of that name.
  */
 static int mqlab_queue_insert(struct mqlab_queue *q,
 			      const struct mqlab_create *c)
@@ -132,11 +181,32 @@ static int mqlab_queue_insert(struct mqlab_queue *q,
 	ret = mqlab_charge_queue(q->acct, q->charge, c);
 	if (ret)
 		return ret;
+	/*
+	 * Charged first: once inserted, a lock-free BIND may take the queue
+	 * at once.  rhashtable errors (-ENOMEM, -EBUSY, -E2BIG while it
+	 * cannot grow) all mean "no memory for the table" to the caller;
+	 * -EBUSY would read as "fd already bound".
+	 */
+	ret = rhashtable_insert_fast(&mqlab_table, &q->hnode,
+				     mqlab_table_params);
+	if (ret) {
+		mqlab_uncharge_queue(q->acct, q->charge, q->mq_bytes);
+		return -ENOMEM;
+	}
 	mqlab_user_hold(q->acct);
-	hash_add(mqlab_table, &q->hnode, mqlab_name_hash(q->name, q->name_len));
 	q->named = true;
 	list_add_tail(&q->all, &mqlab_all_queues);
 	return 0;
+}
+
+/* Take @q out of the name table.  Caller must hold the table lock. */
+static void mqlab_queue_unname(struct mqlab_queue *q)
+{
+	lockdep_assert_held(&mqlab_table_mutex);
+
+	WARN_ON(rhashtable_remove_fast(&mqlab_table, &q->hnode,
+				       mqlab_table_params));
+	q->named = false;
 }
 
 static void mqlab_queue_release(struct kref *ref)
@@ -155,7 +225,8 @@ static void mqlab_queue_release(struct kref *ref)
 	put_pid(q->notify.owner);
 	mqlab_uncharge_queue(q->acct, q->charge, q->mq_bytes);
 	mqlab_user_put(q->acct);
-	kfree(q);
+	/* A lookup that found it before the unlink may still read it. */
+	kfree_rcu(q, rcu);
 }
 
 /* Drop a reference.  Must not be called with the table lock held. */
@@ -183,19 +254,61 @@ static int mqlab_open_existing(struct mqlab_queue *q, struct file *file,
 }
 
 /*
+ * BIND with CREATE of a name the lock-free lookup did not find.  The
+ * new queue is built before the table lock is taken, and thrown away
+ * again if the name exists by then; so are its attributes, which only
+ * a queue that is really created must pass.  Returns the queue with a
+ * reference for the fd, and sets *@created if it is the new one; or an
+ * ERR_PTR().
+ */
+static struct mqlab_queue *mqlab_create(struct file *file,
+					const struct mqlab_bind *req,
+					const char *name,
+					struct mqlab_user *acct, bool *created)
+{
+	struct mqlab_queue *new = NULL;
+	struct mqlab_create c;
+	struct mqlab_queue *q;
+	int ret;
+
+	ret = mqlab_create_limits(file, req, &c);
+	if (!ret) {
+		new = mqlab_queue_alloc(req, &c, name, file, acct);
+		if (IS_ERR(new)) {
+			ret = PTR_ERR(new);
+			new = NULL;
+		}
+	}
+
+	mutex_lock(&mqlab_table_mutex);
+	q = mqlab_lookup(name, req->name_len);
+	if (!q && !ret) {
+		ret = mqlab_queue_insert(new, &c);
+		if (!ret) {
+			q = new;
+			new = NULL;
+			kref_get(&q->ref);	/* the fd's reference */
+			*created = true;
+		}
+	}
+	mutex_unlock(&mqlab_table_mutex);
+
+	kfree(new);	/* never visible, so a plain kfree() is enough */
+	return q ?: ERR_PTR(ret);
+}
+
+/*
  * MQLAB_IOC_BIND: @req is validated and @name copied in by the caller.
- * With CREATE the new queue is built before the table lock is taken,
- * and thrown away again if the name turns out to exist; so are its
- * attributes, which only a queue that is really created must pass.
+ * An existing queue is found without the table lock; only creation
+ * takes it (mqlab_create()).  pf->bind_mutex makes a second BIND of the
+ * same fd wait for the first, then fail with EBUSY.
  */
 int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name)
 {
-	struct mqlab_queue *new = NULL;
 	struct mqlab_user *acct;
-	struct mqlab_create c;
 	struct mqlab_queue *q;
-	int create_err = 0;
+	bool created = false;
 	int ret;
 
 	/* Neither read nor write (access mode 3): EINVAL, as mq_open(). */
@@ -206,44 +319,29 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	if (!acct)
 		return -ENOMEM;
 
-	if (req->flags & MQLAB_BIND_CREATE) {
-		create_err = mqlab_create_limits(file, req, &c);
-		if (!create_err) {
-			new = mqlab_queue_alloc(req, &c, name, file, acct);
-			if (IS_ERR(new)) {
-				create_err = PTR_ERR(new);
-				new = NULL;
-			}
-		}
-	}
-
-	mutex_lock(&mqlab_table_mutex);
+	mutex_lock(&pf->bind_mutex);
 	if (pf->q) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
 
 	q = mqlab_lookup(name, req->name_len);
-	if (q) {
-		ret = mqlab_open_existing(q, file, req->flags);
-		if (ret) {
-			mutex_unlock(&mqlab_table_mutex);
-			mqlab_queue_put(q);
-			goto out_free_new;
-		}
-	} else if (create_err) {
-		ret = create_err;
-		goto out_unlock;
-	} else if (new) {
-		ret = mqlab_queue_insert(new, &c);
-		if (ret)
-			goto out_unlock;
-		q = new;
-		new = NULL;
-		kref_get(&q->ref);	/* the fd's reference */
-	} else {
+	if (!q && (req->flags & MQLAB_BIND_CREATE))
+		q = mqlab_create(file, req, name, acct, &created);
+	if (!q) {
 		ret = -ENOENT;
 		goto out_unlock;
+	}
+	if (IS_ERR(q)) {
+		ret = PTR_ERR(q);
+		goto out_unlock;
+	}
+	if (!created) {
+		ret = mqlab_open_existing(q, file, req->flags);
+		if (ret) {
+			mqlab_queue_put(q);
+			goto out_unlock;
+		}
 	}
 
 	/* The fd keeps the accounting reference taken above. */
@@ -256,9 +354,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	ret = 0;
 
 out_unlock:
-	mutex_unlock(&mqlab_table_mutex);
-out_free_new:
-	kfree(new);	/* never visible, so a plain kfree() is enough */
+	mutex_unlock(&pf->bind_mutex);
 	if (acct)
 		mqlab_user_put(acct);
 	return ret;
@@ -271,32 +367,23 @@ out_free_new:
 int mqlab_unlink(const struct file *file, const char *name, u32 name_len)
 {
 	struct mqlab_queue *q;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&mqlab_table_mutex);
 	q = mqlab_lookup(name, name_len);
 	if (!q) {
-		ret = -ENOENT;
-		goto out_unlock;
+		mutex_unlock(&mqlab_table_mutex);
+		return -ENOENT;
 	}
 	ret = mqlab_may_unlink(file, q);
-	if (ret)
-		goto out_unlock_put;
-	hash_del(&q->hnode);
-	q->named = false;
+	if (!ret)
+		mqlab_queue_unname(q);
 	mutex_unlock(&mqlab_table_mutex);
 
 	/* The lookup's reference, then the table's, outside the mutex. */
 	mqlab_queue_put(q);
-	mqlab_queue_put(q);
-	return 0;
-
-out_unlock_put:
-	mutex_unlock(&mqlab_table_mutex);
-	mqlab_queue_put(q);
-	return ret;
-out_unlock:
-	mutex_unlock(&mqlab_table_mutex);
+	if (!ret)
+		mqlab_queue_put(q);
 	return ret;
 }
 
@@ -315,32 +402,24 @@ void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 		fn(q, arg);
 }
 
-/* Take any named queue out of the table; NULL when it is empty. */
-static struct mqlab_queue *mqlab_table_pop(void)
+/* Module unload: drop the table's reference of one named queue. */
+static void mqlab_table_exit_one(void *ptr, void *arg)
 {
-	struct mqlab_queue *q;
-	int bkt;
+	struct mqlab_queue *q = ptr;
 
-	mutex_lock(&mqlab_table_mutex);
-	hash_for_each(mqlab_table, bkt, q, hnode) {
-		hash_del(&q->hnode);
-		q->named = false;
-		mutex_unlock(&mqlab_table_mutex);
-		return q;
-	}
-	mutex_unlock(&mqlab_table_mutex);
-	return NULL;
+	q->named = false;
+	mqlab_queue_put(q);
 }
 
 /*
  * Module unload.  No fd is open (each pins the module), so the table's
- * reference is the last one on every queue that is still named.
+ * reference is the last one on every queue that is still named, and
+ * nobody looks the table up any more.
  */
 void mqlab_table_exit(void)
 {
-	struct mqlab_queue *q;
-
-	while ((q = mqlab_table_pop()))
-		mqlab_queue_put(q);
+	rhashtable_free_and_destroy(&mqlab_table, mqlab_table_exit_one, NULL);
 	WARN_ON(!list_empty(&mqlab_all_queues));
+	/* Every kfree_rcu() of a queue done before the module goes. */
+	rcu_barrier();
 }

@@ -4,9 +4,11 @@
  *
  * Objects and their locks, outermost first:
  *
+ *   mqlab_file.bind_mutex (one per fd)
+ *	serialises BIND through one fd.
  *   mqlab_table_lock (mutex, queue.c)
- *	the table of named queues and the list of every live queue,
- *	named or unlinked.
+ *	changes to the table of named queues (lookups are lock-free,
+ *	under RCU) and the list of every live queue, named or unlinked.
  *   mqlab_queue.lock (spinlock, one per queue)
  *	everything that changes while a queue is in use: its messages,
  *	counters, blocked tasks and notification registration, and the
@@ -19,9 +21,10 @@
  *	a wake-up of a queue's poll_wq is passed on, under its lock, to
  *	the wait queue of each fd that was polled before BIND.
  *
- * Order: table mutex, then a queue lock, then the accounting lock; never
- * the other way round.  Nothing sleeps, allocates memory or touches user
- * memory while a queue lock or the accounting lock is held.
+ * Order: an fd's bind mutex, then the table mutex, then a queue lock,
+ * then the accounting lock; never the other way round.  Nothing sleeps,
+ * allocates memory or touches user memory while a queue lock or the
+ * accounting lock is held.
  */
 #ifndef MQLAB_QUEUE_H
 #define MQLAB_QUEUE_H
@@ -29,7 +32,9 @@
 #include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -139,9 +144,10 @@ struct mqlab_notify_reg {
 struct mqlab_queue {
 	/* One reference for the name table while named, one per bound fd. */
 	struct kref ref;
-	struct hlist_node hnode; /* in the name table; table lock */
+	struct rhash_head hnode; /* in the name table; table lock, or RCU */
 	struct list_head all;	/* in the list of live queues; table lock */
 	bool named;		/* in the name table; table lock */
+	struct rcu_head rcu;	/* kfree_rcu() after the last reference */
 
 	/* Immutable once the queue is visible. */
 	u32 name_len;
@@ -175,7 +181,7 @@ struct mqlab_queue {
 struct mqlab_file {
 	/*
 	 * NULL until MQLAB_IOC_BIND, then fixed for the life of the fd.
-	 * Written once under the table lock with smp_store_release(),
+	 * Written once under @bind_mutex with smp_store_release(),
 	 * read locklessly with mqlab_file_queue().
 	 */
 	struct mqlab_queue *q;
@@ -187,10 +193,11 @@ struct mqlab_file {
 	 */
 	struct mqlab_user *acct;
 	bool unlimited;
+	struct mutex bind_mutex; /* serialises BIND of this fd */
 	bool notify_pending;	/* EPOLLPRI until ACK; q->lock */
 	/*
-	 * poll() before BIND (poll.c).  Set once at BIND, under the table
-	 * lock, and read at release: the fd was polled while unbound, and
+	 * poll() before BIND (poll.c).  Set once at BIND, under
+	 * @bind_mutex, and read at release: the fd was polled while unbound, and
 	 * @poll_fwd is on q->poll_wq (under that head's lock) until release.
 	 */
 	bool poll_fwd_on;
@@ -247,6 +254,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name);
 int mqlab_unlink(const struct file *file, const char *name, u32 name_len);
 void mqlab_queue_put(struct mqlab_queue *q);
+int mqlab_table_init(void);
 void mqlab_table_exit(void);
 void mqlab_table_lock(void);
 void mqlab_table_unlock(void);

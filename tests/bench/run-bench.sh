@@ -11,10 +11,10 @@ KO=${MQBENCH_KO:-/opt/mqlab/mqueue_lab.ko}
 BIN=${MQBENCH_BIN:-/usr/bin/mqbench}
 LIB=${MQBENCH_LIB:-/usr/lib/libmqdev-posix.so}
 # bind+unlink keeps 100,000 queues (1 message of 16 bytes each) besides
-# the one it measures; the default max_queues is 256.  max_total_bytes
-# stays at its default (64 MiB): the largest queue of the run is 64
-# messages of 64 KiB, or 65536 of 64 bytes (4 MiB either way).
-PARAMS=${MQBENCH_PARAMS:-max_queues=200000}
+# the one it measures; the default max_queues is 256.  Each is charged
+# about 1.1 KiB, so 100,000 need more than the default max_total_bytes
+# (64 MiB, which stops them at about 60,000): 256 MiB.
+PARAMS=${MQBENCH_PARAMS:-max_queues=200000 max_total_bytes=268435456}
 P=/sys/module/mqueue_lab/parameters
 
 loaded=0

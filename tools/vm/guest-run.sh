@@ -8,7 +8,8 @@
 #   - fail it when it exits non-zero without a "not ok" line, when it times
 #     out, or when dmesg after its marker holds a kernel error report.
 # The module is loaded and unloaded twice first, and unloaded last, after
-# a check that it cannot be unloaded while an fd is open.
+# a check that it cannot be unloaded while an fd is open.  A program with
+# a NAME.params file runs in a load of its own with those parameters.
 # The last line is "MQLAB-RESULT: P passed, F failed, S skipped".
 filter=${1:-*}
 KO=/opt/mqlab/mqueue_lab.ko
@@ -70,7 +71,7 @@ fi
 
 for t in /opt/mqlab/tests/*; do
 	name=${t##*/}
-	case "$name" in *.timeout) continue ;; esac
+	case "$name" in *.timeout|*.params) continue ;; esac
 	# shellcheck disable=SC2254
 	case "$name" in $filter) ;; *) continue ;; esac
 	[ -x "$t" ] || continue
@@ -78,10 +79,24 @@ for t in /opt/mqlab/tests/*; do
 	[ -f "$t.timeout" ] && secs=$(cat "$t.timeout")
 	echo "# ---- $name (timeout ${secs}s)"
 	mark "[test $name]"
+	params=
+	if [ -f "$t.params" ]; then
+		params=$(cat "$t.params")
+		echo "# reload: insmod mqueue_lab.ko $params"
+		# shellcheck disable=SC2086 # one word per parameter
+		if ! { rmmod mqueue_lab && insmod "$KO" $params; }; then
+			notok "$name: reload with $params"
+		fi
+	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
 	timeout "$secs" "$t" > /tmp/out.$$ 2>&1
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
+	if [ -n "$params" ]; then
+		if ! { rmmod mqueue_lab && insmod "$KO"; }; then
+			notok "$name: reload with the default parameters"
+		fi
+	fi
 	cat /tmp/out.$$
 	set -- $(awk -f /opt/mqlab/tap-count.awk /tmp/out.$$)
 	p=$1 f=$2 s=$3
