@@ -15,10 +15,15 @@
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 
-# The kernel the VM boots: Debian's stock 6.1 by default.  KVER selects
-# another installed one (e.g. KVER=6.12.117+deb12-amd64).
-VM_KVER := $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -V | tail -n 1)
+# The kernel the VM boots: Debian's stock 6.1 by default (the generic
+# amd64 flavour: never -rt or -cloud, which sort after it).  KVER selects
+# another installed one (e.g. KVER=6.12.117+deb12-amd64).  VM_KERNEL and
+# VM_KDIR boot and build for a kernel that is not installed (check-debug).
+VM_KVER := $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.[0-9]*-[0-9]*-amd64$$' | \
+	sort -V | tail -n 1)
 KVER ?= $(VM_KVER)
+VM_KERNEL ?= /boot/vmlinuz-$(KVER)
+VM_KDIR ?= /lib/modules/$(KVER)/build
 # `make` alone: this machine's kernel when it can build modules.
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),/lib/modules/$(KVER)/build)
@@ -77,7 +82,7 @@ VM_INITRD := $(VM_RUN)/initrd.gz
 vm-module:
 	@rm -rf $(VM_KMOD) && mkdir -p $(VM_KMOD)
 	@cp -r Kbuild kmod uapi $(VM_KMOD)/
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(VM_KMOD) modules
+	$(MAKE) -C $(VM_KDIR) M=$(VM_KMOD) modules
 
 vm-initrd: vm-module user
 	rm -rf $(VM_ROOT) && mkdir -p $(VM_ROOT)
@@ -88,15 +93,16 @@ vm-initrd: vm-module user
 	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
 
 T ?= *
+VM_ENV = VM_KERNEL='$(VM_KERNEL)'
 vm-check: vm-initrd
-	VM_LOG=$(VM_RUN)/console.log sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'; \
+	VM_LOG=$(VM_RUN)/console.log $(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 vm-shell: vm-initrd
-	sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
+	$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
 
 vm-demo: vm-initrd
-	sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+	$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 demo: deps

@@ -1,22 +1,23 @@
 #!/bin/sh
 # run.sh KVER INITRD MODE [FILTER] - boot the test VM and report.
 #
-# Boots Debian's kernel KVER (/boot/vmlinuz-KVER) under qemu TCG with the
-# initramfs INITRD.  MODE is check, demo or shell.  The guest's console is
-# copied to stdout.  Exit status: 0 only when the guest printed its result
-# line with no failure (check) or the demo ended with status 0 (demo).
-# A guest that panics, hangs (VM_TIMEOUT seconds, default 1800) or never
-# prints its result line fails.
+# Boots Debian's kernel KVER (/boot/vmlinuz-KVER, or the image VM_KERNEL)
+# under qemu TCG with the initramfs INITRD.  MODE is check, demo or shell.
+# VM_MEM (default 1G) sizes the guest; VM_APPEND adds to its command line.
+# The guest's console is copied to stdout.  Exit status: 0 only when the
+# guest printed its result line with no failure (check) or the demo ended
+# with status 0 (demo).  A guest that panics, hangs (VM_TIMEOUT seconds,
+# default 1800) or never prints its result line fails.
 set -u
 kver=$1 initrd=$2 mode=$3 filter=${4:-*}
-kernel=/boot/vmlinuz-$kver
+kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run.sh: no readable $kernel" >&2; exit 1; }
 log=${VM_LOG:-$(mktemp)}
 smp=${VM_SMP:-2}
 
-set -- qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m 1G \
+set -- qemu-system-x86_64 -accel tcg,thread=multi -smp "$smp" -m "${VM_MEM:-1G}" \
 	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 mqlab.mode=$mode mqlab.filter=$filter"
+	-append "console=ttyS0 quiet panic=-1 mqlab.mode=$mode mqlab.filter=$filter${VM_APPEND:+ $VM_APPEND}"
 if [ "$mode" = shell ]; then
 	exec "$@"
 fi
