@@ -135,6 +135,9 @@ exec 3<&-
 # Unload with a named queue left that still holds messages: rmmod frees
 # the queue and its messages (a debug kernel's kmemleak would see a leak).
 mark "unload"
+# Where the module was: after rmmod, kmemleak shows its frames as bare
+# addresses.
+text=$(cat /sys/module/mqueue_lab/sections/.text 2> /dev/null)
 if mqctl create mqlab-leftover > /dev/null && mqctl send mqlab-leftover a &&
 	mqctl send mqlab-leftover -p 9 b && rmmod mqueue_lab && [ ! -e "$DEV" ]; then
 	check_dmesg "mqlab-marker: unload" "final rmmod" &&
@@ -145,6 +148,7 @@ fi
 if [ -w "$KMEMLEAK" ]; then
 	if kmemleak_leaks > /tmp/leaks.$$; then
 		notok "kmemleak: $(grep -c 'unreferenced object' /tmp/leaks.$$) objects leaked"
+		echo "# kmemleak: mqueue_lab's .text was at ${text:-?}"
 		sed 's/^/# kmemleak: /' /tmp/leaks.$$
 	else
 		ok "kmemleak: no leak after the last rmmod"
