@@ -40,6 +40,7 @@ USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
+	vm-bugs \
 	install clean \
 	style sparse $(USER_DIRS)
 
@@ -103,6 +104,19 @@ vm-shell: vm-initrd
 
 vm-demo: vm-initrd
 	$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# The detector proof (tests/kernel/): mqlab_bugs.ko, one deliberate bug
+# per detector, built against VM_KDIR (a debug kernel's tree: never the
+# stock ones) and added to the initramfs; the guest runs bugs-run.sh.
+VM_BUGS := $(VM_RUN)/bugs
+vm-bugs: vm-initrd
+	@rm -rf $(VM_BUGS) && mkdir -p $(VM_BUGS)
+	@cp tests/kernel/Kbuild tests/kernel/mqlab_bugs.c $(VM_BUGS)/
+	$(MAKE) -C $(VM_KDIR) M=$(VM_BUGS) modules
+	cp $(VM_BUGS)/mqlab_bugs.ko tests/kernel/bugs-run.sh $(VM_ROOT)/opt/mqlab/
+	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
+	VM_LOG=$(VM_RUN)/console.log $(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) bugs; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 demo: deps

@@ -2,7 +2,8 @@
 # run.sh KVER INITRD MODE [FILTER] - boot the test VM and report.
 #
 # Boots Debian's kernel KVER (/boot/vmlinuz-KVER, or the image VM_KERNEL)
-# under qemu TCG with the initramfs INITRD.  MODE is check, demo or shell.
+# under qemu TCG with the initramfs INITRD.  MODE is check, demo, shell or
+# bugs (the debug lane's detector proof, tests/kernel/; reported like check).
 # VM_MEM (default 1G) sizes the guest; VM_APPEND adds to its command line.
 # The guest's console is copied to stdout.  Exit status: 0 only when the
 # guest printed its result line with no failure (check) or the demo ended
@@ -24,7 +25,7 @@ fi
 timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log"
 qrc=$?
 case "$mode" in
-check)
+check|bugs)
 	res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
 	if [ -z "$res" ]; then
 		echo "run.sh: the VM ended without a result line (panic, hang or crash)"
