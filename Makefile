@@ -8,6 +8,9 @@
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make check-debug  the whole VM suite and the detector proof on a debug
+#                   kernel (KASAN, lockdep, kmemleak, ...), built once into
+#                   a cache outside the repo (tools/kernel/build-debug.sh)
 #   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
@@ -40,7 +43,7 @@ USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
-	vm-bugs \
+	check-debug vm-bugs \
 	install clean \
 	style sparse $(USER_DIRS)
 
@@ -118,6 +121,10 @@ vm-bugs: vm-initrd
 	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
 	VM_LOG=$(VM_RUN)/console.log $(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) bugs; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# The debug-kernel lane alone (tools/check.sh runs it last, for `make check`).
+check-debug: deps
+	@sh tools/check.sh --debug-only
 
 demo: deps
 	@$(MAKE) --no-print-directory vm-demo

@@ -16,7 +16,7 @@
 # taken as a kernel (an interrupted build resumes, and starts over once if
 # the resumed build fails).
 # Progress goes to stderr: the stage, and every minute the number of
-# objects compiled so far.  MQLAB_KJOBS sets make's -j (default: nproc).
+# files compiled so far.  MQLAB_KJOBS sets make's -j (default: nproc).
 set -eu
 
 # Bump when this recipe changes what it builds.
@@ -28,6 +28,11 @@ root=${MQLAB_KCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mqueue-lab/kernel}
 
 say() { echo "build-debug: $*" >&2; }
 die() { say "$*"; exit 1; }
+# fail WHAT: the end of the log, then WHAT and where the whole log is.
+fail() {
+	tail -n 25 "$log" | sed 's/^/build-debug: | /' >&2
+	die "$1; the whole log: $log"
+}
 
 [ -r "$tar" ] || die "no $tar: run tools/deps.sh (linux-source-6.1)"
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
@@ -89,7 +94,7 @@ mkdir -p "$out"
 	"$src/scripts/kconfig/merge_config.sh" -m \
 		-O "$out" "$out/.config" "$src/kernel/configs/kvm_guest.config" "$frag"
 	kmake olddefconfig
-} > "$log" 2>&1 || die "configuring failed; see $log"
+} > "$log" 2>&1 || fail "configuring failed"
 bad=$(grep -E '^(CONFIG_|# CONFIG_)' "$frag" | while IFS= read -r l; do
 	case "$l" in
 	"# CONFIG_"*" is not set")
@@ -118,8 +123,8 @@ build() {
 			sleep 1; i=$((i + 1))
 		done
 		kill -0 $pid 2> /dev/null || break
-		say "  ... $(elapsed): $(find "$out" -name '*.o' | wc -l) objects" \
-			"(a full build has about 2900)"
+		say "  ... $(elapsed): $(grep -c '^  CC ' "$log") files compiled" \
+			"(a whole build compiles about 1500)"
 	done
 	wait $pid
 }
@@ -133,12 +138,12 @@ if [ -f "$dir/started" ]; then
 	fi
 else
 	touch "$dir/started"
-	build || die "the kernel build failed after $(elapsed); see $log"
+	build || fail "the kernel build failed after $(elapsed)"
 fi
 
 # 4. Everything there: write the stamp.
 for f in arch/x86/boot/bzImage vmlinux Module.symvers scripts/mod/modpost; do
-	[ -f "$out/$f" ] || die "the build left no $out/$f; see $log"
+	[ -f "$out/$f" ] || fail "the build left no $out/$f"
 done
 rel=$(kmake -s kernelrelease 2> /dev/null)
 echo "$rel, built in $(elapsed) with -j$jobs on $(date -u '+%Y-%m-%d %H:%M UTC')" > "$dir/complete.part"
