@@ -44,12 +44,13 @@ step() {
 no_warnings() { ! grep -E 'warning:|error:' "$1"; }
 
 # shown LOG SELECT COMMAND...: run COMMAND with its output in LOG, showing
-# the lines the awk pattern SELECT picks as they come (without the
-# terminal escapes the VM's firmware prints); COMMAND's status.
+# the lines that match the ERE SELECT as they come (sed -u: mawk would
+# hold them back until its input buffer fills), without the terminal
+# escapes the VM's firmware prints; COMMAND's status.
 shown() {
 	log=$1 sel=$2; shift 2
 	{ "$@"; echo $? > "$log.st"; } 2>&1 | tee "$log" |
-		awk '{ gsub(/\033(\[[?0-9;]*[A-Za-z]|c)/, "") } '"$sel"' { print "    " $0; fflush() }'
+		sed -u -n -E -e 's/\x1b(\[[?0-9;]*[A-Za-z]|c)//g' -e "/$sel/ s/^/    /p"
 	st=$(cat "$log.st"); rm -f "$log.st"
 	return "$st"
 }
@@ -59,7 +60,7 @@ shown() {
 vm_lane() {
 	name=$1 vlog=$2; shift 2
 	echo "# $name"
-	shown "$vlog" '/^(ok|not ok|#|MQLAB-RESULT)/' $MAKE --no-print-directory "$@"
+	shown "$vlog" '^(ok|not ok|#|MQLAB-RESULT)' $MAKE --no-print-directory "$@"
 	st=$?
 	res=$(grep -a '^MQLAB-RESULT: ' "$vlog" | tail -n 1)
 	if [ -n "$res" ]; then
@@ -84,7 +85,7 @@ debug_lane() {
 	kdir=$kcache/build
 	echo "# debug kernel: $kcache"
 	log=$build/debug-kernel.log
-	if ! shown "$log" '/^build-debug:/' sh tools/kernel/build-debug.sh; then
+	if ! shown "$log" '^build-debug:' sh tools/kernel/build-debug.sh; then
 		result 1 "debug kernel build (its log: $kcache/build.log)" "$log"
 		return
 	fi
