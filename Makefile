@@ -8,6 +8,9 @@
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make check-debug  the whole VM suite and the detector proof on a debug
+#                   kernel (KASAN, lockdep, kmemleak, ...), built once into
+#                   a cache outside the repo (tools/kernel/build-debug.sh)
 #   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
@@ -18,10 +21,15 @@
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 
-# The kernel the VM boots: Debian's stock 6.1 by default.  KVER selects
-# another installed one (e.g. KVER=6.12.117+deb12-amd64).
-VM_KVER := $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.' | sort -V | tail -n 1)
+# The kernel the VM boots: Debian's stock 6.1 by default (the generic
+# amd64 flavour: never -rt or -cloud, which sort after it).  KVER selects
+# another installed one (e.g. KVER=6.12.117+deb12-amd64).  VM_KERNEL and
+# VM_KDIR boot and build for a kernel that is not installed (check-debug).
+VM_KVER := $(shell ls /lib/modules 2>/dev/null | grep '^6\.1\.[0-9]*-[0-9]*-amd64$$' | \
+	sort -V | tail -n 1)
 KVER ?= $(VM_KVER)
+VM_KERNEL ?= /boot/vmlinuz-$(KVER)
+VM_KDIR ?= /lib/modules/$(KVER)/build
 # `make` alone: this machine's kernel when it can build modules.
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),/lib/modules/$(KVER)/build)
@@ -38,6 +46,7 @@ USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
+	check-debug vm-bugs \
 	install clean bench bench-vm bench-host \
 	style sparse $(USER_DIRS)
 
@@ -80,7 +89,7 @@ VM_INITRD := $(VM_RUN)/initrd.gz
 vm-module:
 	@rm -rf $(VM_KMOD) && mkdir -p $(VM_KMOD)
 	@cp -r Kbuild kmod uapi $(VM_KMOD)/
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(VM_KMOD) modules
+	$(MAKE) -C $(VM_KDIR) M=$(VM_KMOD) modules
 
 vm-initrd: vm-module user
 	rm -rf $(VM_ROOT) && mkdir -p $(VM_ROOT)
@@ -91,16 +100,34 @@ vm-initrd: vm-module user
 	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
 
 T ?= *
+VM_ENV = VM_KERNEL='$(VM_KERNEL)'
 vm-check: vm-initrd
-	VM_LOG=$(VM_RUN)/console.log sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'; \
+	VM_LOG=$(VM_RUN)/console.log $(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) check '$(T)'; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 vm-shell: vm-initrd
-	sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
+	$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell
 
 vm-demo: vm-initrd
-	sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+	$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
 		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# The detector proof (tests/kernel/): mqlab_bugs.ko, one deliberate bug
+# per detector, built against VM_KDIR (a debug kernel's tree: never the
+# stock ones) and added to the initramfs; the guest runs bugs-run.sh.
+VM_BUGS := $(VM_RUN)/bugs
+vm-bugs: vm-initrd
+	@rm -rf $(VM_BUGS) && mkdir -p $(VM_BUGS)
+	@cp tests/kernel/Kbuild tests/kernel/mqlab_bugs.c $(VM_BUGS)/
+	$(MAKE) -C $(VM_KDIR) M=$(VM_BUGS) modules
+	cp $(VM_BUGS)/mqlab_bugs.ko tests/kernel/bugs-run.sh $(VM_ROOT)/opt/mqlab/
+	sh tools/vm/mkinitramfs.sh $(VM_ROOT) $(VM_KO) $(VM_INITRD)
+	VM_LOG=$(VM_RUN)/console.log $(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) bugs; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# The debug-kernel lane alone (tools/check.sh runs it last, for `make check`).
+check-debug: deps
+	@sh tools/check.sh --debug-only
 
 demo: deps
 	@$(MAKE) --no-print-directory vm-demo

@@ -1,9 +1,13 @@
 #!/bin/sh
 # check.sh - everything `make check` runs, and the one summary line.
 #
-# Each step below is one or more TAP results; the VM suite adds its own
-# counts.  The last line is "N passed, N failed, N skipped" and the exit
-# status is non-zero when anything failed.
+# Each step below is one or more TAP results; each VM lane adds its own
+# counts and one result line naming its kernel.  The last line is
+# "N passed, N failed, N skipped" and the exit status is non-zero when
+# anything failed.
+#   tools/check.sh               everything, the debug-kernel lane last
+#   tools/check.sh --debug-only  only the debug-kernel lane (make check-debug)
+# MQLAB_CHECK_DEBUG=0 skips the debug-kernel lane (one SKIP line).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -39,6 +43,84 @@ step() {
 # no_warnings LOG: the build log holds no compiler or sparse warning.
 no_warnings() { ! grep -E 'warning:|error:' "$1"; }
 
+# shown LOG SELECT COMMAND...: run COMMAND with its output in LOG, showing
+# the lines that match the ERE SELECT as they come (sed -u: mawk would
+# hold them back until its input buffer fills), without the terminal
+# escapes the VM's firmware prints; COMMAND's status.
+shown() {
+	log=$1 sel=$2; shift 2
+	{ "$@"; echo $? > "$log.st"; } 2>&1 | tee "$log" |
+		sed -u -n -E -e 's/\x1b(\[[?0-9;]*[A-Za-z]|c)//g' -e "/$sel/ s/^/    /p"
+	st=$(cat "$log.st"); rm -f "$log.st"
+	return "$st"
+}
+
+# vm_lane NAME LOG MAKE-ARGS...: one VM run; its TAP lines shown, its
+# MQLAB-RESULT counts folded into ours, and one result line for NAME.
+vm_lane() {
+	name=$1 vlog=$2; shift 2
+	echo "# $name"
+	shown "$vlog" '^(ok|not ok|#|MQLAB-RESULT)' $MAKE --no-print-directory "$@"
+	st=$?
+	res=$(grep -a '^MQLAB-RESULT: ' "$vlog" | tail -n 1)
+	if [ -n "$res" ]; then
+		set -- $(echo "$res" | awk '{ print $2, $4, $6 }')
+		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+		d="$name: $1 passed, $2 failed, $3 skipped"
+		[ "$st" = 0 ] || d="$d (log: $vlog)"
+		result "$st" "$d" "$vlog"
+	else
+		result 1 "$name ended without a result line (log: $vlog)" "$vlog"
+	fi
+}
+
+# The debug-kernel lane: Debian's linux-source-6.1 with KASAN, lockdep,
+# kmemleak, UBSAN, DEBUG_LIST, DEBUG_OBJECTS, fault injection
+# (tests/kernel/debug.config), built once into a cache outside the repo by
+# tools/kernel/build-debug.sh; the module built against it without
+# warnings, the whole VM suite on it, and the proof that each detector
+# fires and fails the run (tests/kernel/).
+debug_lane() {
+	kcache=$(sh tools/kernel/build-debug.sh --dir)
+	kdir=$kcache/build
+	echo "# debug kernel: $kcache"
+	log=$build/debug-kernel.log
+	if ! shown "$log" '^build-debug:' sh tools/kernel/build-debug.sh; then
+		result 1 "debug kernel build (its log: $kcache/build.log)" "$log"
+		return
+	fi
+	krel=$(cat "$kdir/include/config/kernel.release")
+	how=built
+	grep -q '^build-debug: cached' "$log" && how=cached
+	result 0 "debug kernel $how: $(cat "$kcache/complete")"
+	kvars="KVER=$krel VM_KERNEL=$kdir/arch/x86/boot/bzImage VM_KDIR=$kdir"
+	log=$build/build-$krel.log
+	# shellcheck disable=SC2086
+	$MAKE vm-module $kvars > "$log" 2>&1
+	st=$?
+	[ $st = 0 ] && no_warnings "$log" > /dev/null
+	result $? "module builds without warnings for $krel" "$log"
+	# KASAN needs memory; every report, not only the first; room in
+	# dmesg for the reports of a whole test program.
+	export VM_MEM=${VM_MEM:-2G}
+	export VM_APPEND="kasan_multi_shot log_buf_len=8M${VM_APPEND:+ $VM_APPEND}"
+	# shellcheck disable=SC2086
+	vm_lane "VM suite on $krel" "$build/vm-$krel.log" vm-check $kvars
+	# shellcheck disable=SC2086
+	vm_lane "detector proof on $krel" "$build/bugs-$krel.log" vm-bugs $kvars
+}
+
+summary() {
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+}
+
+if [ "${1:-}" = --debug-only ]; then
+	debug_lane
+	summary
+	exit
+fi
+
 echo "# mqueue-lab check, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 step "build: module and user space" $MAKE all
 kver=$($MAKE -s --no-print-directory -f Makefile print-KVER 2>/dev/null)
@@ -52,7 +134,8 @@ result $? "module is clean under sparse (C=2) and W=1" "$log"
 step "checkpatch --strict is clean on Kbuild, kmod/ and uapi/" $MAKE style
 
 # The second LTS kernel: Debian's 6.12 (tools/deps.sh installs it).
-kver612=$(ls /lib/modules 2>/dev/null | grep '^6\.12\.' | sort -V | tail -n 1)
+kver612=$(ls /lib/modules 2>/dev/null | grep '^6\.12\.[0-9]*+deb[0-9]*-amd64$' |
+	sort -V | tail -n 1)
 if [ -n "$kver612" ]; then
 	log=$build/build-$kver612.log
 	$MAKE vm-module KVER="$kver612" > "$log" 2>&1
@@ -101,21 +184,13 @@ fi
 # The VM suite, on each LTS kernel: the module, the library and the tools.
 [ -n "$kver" ] || result 1 "no 6.1 VM kernel installed (tools/deps.sh installs it)"
 for k in $kver $kver612; do
-	log=$build/vm-$k.log
-	echo "# VM suite on $k"
-	$MAKE --no-print-directory vm-check KVER="$k" > "$log" 2>&1
-	st=$?
-	grep -a -E '^(ok|not ok|#|MQLAB-RESULT)' "$log" | sed 's/^/    /'
-	res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
-	if [ -n "$res" ]; then
-		set -- $(echo "$res" | awk '{ print $2, $4, $6 }')
-		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
-		[ $st != 0 ] && [ "$2" = 0 ] &&
-			result 1 "VM run on $k exited with $st" "$log"
-	else
-		result 1 "VM suite on $k ended without a result line" "$log"
-	fi
+	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k"
 done
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+if [ "${MQLAB_CHECK_DEBUG:-1}" = 0 ]; then
+	n=$((n + 1)) skip=$((skip + 1))
+	echo "ok $n - debug-kernel lane # SKIP MQLAB_CHECK_DEBUG=0"
+else
+	debug_lane
+fi
+summary

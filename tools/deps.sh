@@ -23,7 +23,11 @@ linux-image-amd64       the VM's kernel (Debian stock 6.1)
 linux-headers-amd64     builds the module for that kernel
 linux-image-6.12-amd64  the second LTS kernel the VM suite runs on
 linux-headers-6.12-amd64  builds the module for it
-linux-source-6.1        kselftest_harness.h and checkpatch.pl
+linux-source-6.1        kselftest_harness.h, checkpatch.pl, the debug kernel's source
+flex                    the debug kernel's build (tools/kernel/): Kconfig's lexer
+bison                   its Kconfig parser
+libelf-dev              its objtool (ORC unwinder, ftrace call sites)
+bc                      its kernel/time/timeconst.h
 sparse                  make sparse (C=2)
 man-db                  man page checks
 "

@@ -9,14 +9,23 @@
 #     out, or when dmesg after its marker holds a kernel error report.
 # The module is loaded and unloaded twice first, and unloaded last, after
 # a check that it cannot be unloaded while an fd is open.  A program with
-# a NAME.params file runs in a load of its own with those parameters.
+# a NAME.params file runs in a load of its own with those parameters.  On a
+# kernel with kmemleak (the debug lane's), leak suspects from boot are
+# cleared first and any leak found by two scans after the last unload fails
+# the run.
 # The last line is "MQLAB-RESULT: P passed, F failed, S skipped".
+# With MQLAB_SOURCE_ONLY set, sourcing this file only defines the checks
+# (tests/kernel/bugs-run.sh proves them on purpose-made bugs).
 filter=${1:-*}
 KO=/opt/mqlab/mqueue_lab.ko
 DEV=/dev/mqueue-lab
 pass=0 fail=0 skip=0
 # What counts as a kernel error report in dmesg.
 BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak|lockdep|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|Call Trace:'
+BAD="$BAD|kernel BUG at|sleeping function called from invalid context|scheduling while atomic|list_add corruption|list_del corruption|list_add double add|ODEBUG:"
+KMEMLEAK=/sys/kernel/debug/kmemleak
+grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+	mount -t debugfs debugfs /sys/kernel/debug 2> /dev/null
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 notok() { fail=$((fail + 1)); echo "not ok - $1"; }
@@ -26,9 +35,12 @@ dmesg_since() {
 	dmesg | awk -v m="$1" 'index($0, m) { on = 1; next } on'
 }
 
+# has_report MARKER: dmesg after MARKER holds a kernel error report.
+has_report() { dmesg_since "$1" | grep -Eq "$BAD"; }
+
 # check_dmesg MARKER WHAT: fail WHAT when the kernel reported an error.
 check_dmesg() {
-	if dmesg_since "$1" | grep -Eq "$BAD"; then
+	if has_report "$1"; then
 		notok "$2: kernel error report in dmesg"
 		dmesg_since "$1" | sed 's/^/# dmesg: /'
 		return 1
@@ -37,6 +49,30 @@ check_dmesg() {
 }
 
 mark() { echo "mqlab-marker: $1" > /dev/kmsg; }
+
+# kmemleak_clear: forget the leak suspects found so far (boot's).
+kmemleak_clear() {
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan > "$KMEMLEAK" && echo clear > "$KMEMLEAK"
+}
+
+# kmemleak_leaks: scan twice (an object younger than 5 s is never
+# reported) and print what kmemleak reports; true when it reports any.
+kmemleak_leaks() {
+	sleep 6
+	echo scan > "$KMEMLEAK"
+	sleep 2
+	echo scan > "$KMEMLEAK"
+	cat "$KMEMLEAK" > /tmp/kmemleak.$$
+	grep -q 'unreferenced object' /tmp/kmemleak.$$ && cat /tmp/kmemleak.$$
+	st=$?
+	rm -f /tmp/kmemleak.$$
+	return $st
+}
+
+[ "${MQLAB_SOURCE_ONLY:-}" ] && return 0
+
+kmemleak_clear
 
 # Two load/unload cycles: the device appears and goes away each time.
 for i in 1 2; do
@@ -127,6 +163,9 @@ exec 3<&-
 # Unload with a named queue left that still holds messages: rmmod frees
 # the queue and its messages (a debug kernel's kmemleak would see a leak).
 mark "unload"
+# Where the module was: after rmmod, kmemleak shows its frames as bare
+# addresses.
+text=$(cat /sys/module/mqueue_lab/sections/.text 2> /dev/null)
 if mqctl create mqlab-leftover > /dev/null && mqctl send mqlab-leftover a &&
 	mqctl send mqlab-leftover -p 9 b && rmmod mqueue_lab && [ ! -e "$DEV" ]; then
 	check_dmesg "mqlab-marker: unload" "final rmmod" &&
@@ -147,5 +186,17 @@ if insmod "$KO" && ! limited 2> /dev/null && rmmod mqueue_lab &&
 else
 	notok "RLIMIT_MSGQUEUE applies by default, not with kernel_limits=0"
 	rmmod mqueue_lab 2> /dev/null
+fi
+
+# Last, after the module's last unload.
+if [ -w "$KMEMLEAK" ]; then
+	if kmemleak_leaks > /tmp/leaks.$$; then
+		notok "kmemleak: $(grep -c 'unreferenced object' /tmp/leaks.$$) objects leaked"
+		echo "# kmemleak: mqueue_lab's .text was at ${text:-?}"
+		sed 's/^/# kmemleak: /' /tmp/leaks.$$
+	else
+		ok "kmemleak: no leak after the last rmmod"
+	fi
+	rm -f /tmp/leaks.$$
 fi
 echo "MQLAB-RESULT: $pass passed, $fail failed, $skip skipped"
