@@ -184,8 +184,9 @@ static __u64 slab_bytes(void)
 /*
  * A queue's charge bounds what its messages really take: fill a queue
  * of 65,536 one-byte messages and compare the growth of the slab with
- * the queue's charge.  (The slack is for a debug kernel, whose KASAN
- * redzones make every object larger than the allocator's size class.)
+ * the queue's charge (with slack for the slab's own rounding).  Not on a
+ * debug kernel: there kmemleak and KASAN add metadata to every object
+ * (about 4x the object on the debug lane's kernel).
  */
 TEST_F_TIMEOUT(account, charge_bounds_real_memory, 300)
 {
@@ -208,10 +209,13 @@ TEST_F_TIMEOUT(account, charge_bounds_real_memory, 300)
 	       (unsigned long long)maxmsg,
 	       (unsigned long long)(after - before),
 	       (unsigned long long)charged);
-	EXPECT_LE(after - before, 2 * charged + (1 << 20));
 	/* and the charge is at least a header per message */
 	EXPECT_LE(maxmsg * 32, charged);
 	close(fd);
+	if (!access("/sys/kernel/debug/kmemleak", F_OK))
+		SKIP(return, "debug kernel: kmemleak and KASAN add their own "
+		     "metadata to every object, which no charge counts");
+	EXPECT_LE(after - before, charged + charged / 4 + (1 << 20));
 }
 
 /*
