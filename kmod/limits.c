@@ -73,14 +73,14 @@ static u64 mqlab_kernel_mq_bytes(u64 maxmsg, u64 msgsize)
 
 /*
  * Decide the attributes and the limits of the queue that @req would
- * create through @file: fills @c, or returns -EINVAL.  Called before
- * any lock is taken; the sysctls are read once, with READ_ONCE().
+ * create for an opener that has CAP_SYS_RESOURCE (@unlimited, see
+ * mqlab_unlimited()) or not: fills @c, or returns -EINVAL.  Called
+ * before any lock is taken; the sysctls are read once, with READ_ONCE().
  */
-int mqlab_create_limits(const struct file *file, const struct mqlab_bind *req,
+int mqlab_create_limits(const struct mqlab_bind *req, bool unlimited,
 			struct mqlab_create *c)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
-	bool unlimited = mqlab_unlimited(file);
 	u64 msgsize_cap = unlimited ? mqlab_msgsize_max : mqlab_user_msgsize_max;
 	u64 msg_max, msgsize_max;
 

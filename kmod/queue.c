@@ -264,14 +264,15 @@ static int mqlab_open_existing(struct mqlab_queue *q, struct file *file,
 static struct mqlab_queue *mqlab_create(struct file *file,
 					const struct mqlab_bind *req,
 					const char *name,
-					struct mqlab_user *acct, bool *created)
+					struct mqlab_user *acct, bool unlimited,
+					bool *created)
 {
 	struct mqlab_queue *new = NULL;
 	struct mqlab_create c;
 	struct mqlab_queue *q;
 	int ret;
 
-	ret = mqlab_create_limits(file, req, &c);
+	ret = mqlab_create_limits(req, unlimited, &c);
 	if (!ret) {
 		new = mqlab_queue_alloc(req, &c, name, file, acct);
 		if (IS_ERR(new)) {
@@ -309,11 +310,14 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	struct mqlab_user *acct;
 	struct mqlab_queue *q;
 	bool created = false;
+	bool unlimited;
 	int ret;
 
 	/* Neither read nor write (access mode 3): EINVAL, as mq_open(). */
 	if (!mqlab_want(file))
 		return -EINVAL;
+	/* Asked once: the LSM may log every capability check. */
+	unlimited = mqlab_unlimited(file);
 
 	acct = mqlab_user_get(file->f_cred->uid);
 	if (!acct)
@@ -327,7 +331,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 
 	q = mqlab_lookup(name, req->name_len);
 	if (!q && (req->flags & MQLAB_BIND_CREATE))
-		q = mqlab_create(file, req, name, acct, &created);
+		q = mqlab_create(file, req, name, acct, unlimited, &created);
 	if (!q) {
 		ret = -ENOENT;
 		goto out_unlock;
@@ -346,7 +350,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 
 	/* The fd keeps the accounting reference taken above. */
 	pf->acct = acct;
-	pf->unlimited = mqlab_unlimited(file);
+	pf->unlimited = unlimited;
 	acct = NULL;
 	/* Pairs with smp_load_acquire() in mqlab_file_queue(). */
 	smp_store_release(&pf->q, q);

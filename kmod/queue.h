@@ -270,7 +270,7 @@ bool mqlab_sees_all(const struct file *file);
 bool mqlab_unlimited(const struct file *file);
 
 /* limits.c: the attributes and limits of a new queue */
-int mqlab_create_limits(const struct file *file, const struct mqlab_bind *req,
+int mqlab_create_limits(const struct mqlab_bind *req, bool unlimited,
 			struct mqlab_create *c);
 
 /* account.c: per-user and module-wide charges */
