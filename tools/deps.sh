@@ -11,7 +11,7 @@ PKGS="
 gcc                     compiler
 make                    build driver
 libc6-dev               user-space headers
-gcc-multilib            32-bit test builds (the compat_ioctl path)
+gcc-12-multilib         32-bit test builds (compat_ioctl; not gcc-multilib: tests/m32.mk)
 pkg-config              finds Check and installs libmqdev.pc
 check                   host unit tests
 cpio                    packs the VM's initramfs
