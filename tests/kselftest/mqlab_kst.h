@@ -287,6 +287,16 @@ static inline void mqk_sleep_ms(unsigned int ms)
 		;
 }
 
+/*
+ * A debug kernel (the debug lane's: KASAN, lockdep, kmemleak, ...) is
+ * known by its kmemleak file; there every object carries metadata and
+ * every call costs many times what it costs on a stock kernel.
+ */
+static inline bool mqk_debug_kernel(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
+}
+
 /* poll(2) @fd once, without waiting: its revents, or -1. */
 static inline short mqk_poll1(int fd, short events)
 {
