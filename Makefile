@@ -5,6 +5,8 @@
 #   make            module (for this machine's kernel if its headers are
 #                   installed, else for the VM's kernel) and user space
 #   make demo       install missing packages, build, boot the VM, run the story
+#   make shell      the VM with the module loaded and a prompt (docs/LAB.md)
+#   make check-lab N  the test that checks lab exercise N (docs/LAB.md)
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
@@ -45,7 +47,7 @@ USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
 	tests/lib tests/posix tests/mqctl tests/bench
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
-.PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
+.PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
 	install clean bench bench-vm bench-host \
 	style sparse $(USER_DIRS)
@@ -129,8 +131,26 @@ vm-bugs: vm-initrd
 check-debug: deps
 	@sh tools/check.sh --debug-only
 
+# The story and nothing else: the build goes to build/demo-build.log
+# (its tail is shown if it fails), the VM prints only the story.
+DEMO_LOG := $(BUILD)/demo-build.log
 demo: deps
-	@$(MAKE) --no-print-directory vm-demo
+	@mkdir -p $(BUILD)
+	@echo "==> building and booting the VM (build log: build/demo-build.log)"
+	@$(MAKE) --no-print-directory VM_RUN=$(VM_RUN) vm-initrd > $(DEMO_LOG) 2>&1 || \
+		{ tail -n 20 $(DEMO_LOG); exit 1; }
+	@$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# For students (docs/LAB.md): the VM with the module loaded, the tools
+# and trace-cmd on PATH, and a shell prompt.  Ctrl-a x leaves.
+shell: deps
+	@mkdir -p $(BUILD)
+	@echo "==> building the VM (build log: build/shell-build.log)"
+	@$(MAKE) --no-print-directory VM_RUN=$(VM_RUN) vm-initrd > $(BUILD)/shell-build.log 2>&1 || \
+		{ tail -n 20 $(BUILD)/shell-build.log; exit 1; }
+	@$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 # The benchmark (tests/bench).  CLOCK=icount: one vCPU counting
 # instructions, figures that repeat; CLOCK=wall: -smp 2 and the wall

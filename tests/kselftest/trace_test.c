@@ -186,7 +186,8 @@ TEST_F(trace, handoff_to_blocked_receiver_and_wakeup)
 		struct mqlab_recv r;
 		char buf[64];
 
-		CHILD_CHECK(mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r) == 5);
+		CHILD_CHECK(mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r) == 0);
+		CHILD_CHECK(r.len == 5);
 		_exit(0);
 	}
 	ASSERT_WAITERS(fd, false, 1);
@@ -248,7 +249,8 @@ TEST_F(trace, enqueue_then_dequeue)
 	fd = mqk_create(_metadata, name, O_RDWR, 0600, 4, 64);
 	ASSERT_EQ(0, mqk_sends(fd, "abc", 3));
 	ASSERT_EQ(0, mqk_sends(fd, "de", 7));
-	ASSERT_EQ(2, mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r));
+	ASSERT_EQ(0, mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r));
+	ASSERT_EQ(2, r.len);
 	close(fd);
 	collect(_metadata, self, name);
 
@@ -288,7 +290,8 @@ TEST_F(trace, blocked_sender_woken_by_receive)
 		_exit(0);
 	}
 	ASSERT_WAITERS(fd, true, 1);
-	ASSERT_EQ(5, mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r));
+	ASSERT_EQ(0, mqk_recv(fd, buf, sizeof(buf), 0, NULL, &r));
+	ASSERT_EQ(5, r.len);
 	ASSERT_EQ(0, mqk_reap(&self->k, s));
 	close(fd);
 	collect(_metadata, self, name);
