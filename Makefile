@@ -44,7 +44,7 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl tests/bench
+	tests/lib tests/posix tests/mqctl tests/bench tests/lab
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \
@@ -189,6 +189,32 @@ bench-host: module user
 
 check: deps
 	@sh tools/check.sh
+
+# make check-lab N (or N=...): the test that checks exercise N of
+# docs/LAB.md, in the VM.  A check that SKIPs (exercise not done yet)
+# fails here.  About 2 minutes: one boot.
+LAB_TEST_1 := 70-lab-1
+LAB_TEST_2 := 70-lab-2
+LAB_TEST_3 := 70-lab-3
+LAB_TEST_4 := 10-wake
+LAB_TEST_5 := 50-demo
+LAB_TEST_6 := 70-lab-6
+LAB_NRS := 1 2 3 4 5 6
+LAB := $(or $(N),$(firstword $(filter $(LAB_NRS),$(MAKECMDGOALS))))
+check-lab:
+	@mkdir -p $(BUILD); test -n "$(LAB_TEST_$(LAB))" || \
+		{ echo "usage: make check-lab N, N one of $(LAB_NRS) (docs/LAB.md)"; exit 2; }
+	@echo "==> exercise $(LAB): $(LAB_TEST_$(LAB))"
+	@$(MAKE) --no-print-directory vm-check T='$(LAB_TEST_$(LAB))' | \
+		tee $(BUILD)/check-lab.log; \
+	res=$$(grep -a '^MQLAB-RESULT: ' $(BUILD)/check-lab.log | tail -n 1); \
+	echo "$$res" | grep -q ' 0 failed, 0 skipped' || \
+		{ echo "check-lab $(LAB): not passed ($$res)"; exit 1; }; \
+	echo "check-lab $(LAB): passed"
+ifneq ($(filter check-lab,$(MAKECMDGOALS)),)
+$(LAB_NRS):
+	@:
+endif
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
