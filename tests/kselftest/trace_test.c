@@ -33,18 +33,6 @@ FIXTURE(trace) {
 	int nev;
 };
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 FIXTURE_SETUP(trace)
 {
 	char path[256];
@@ -64,7 +52,7 @@ FIXTURE_SETUP(trace)
 	ASSERT_EQ(0, mkdir(self->inst, 0700)) TH_LOG("mkdir %s: %s",
 						      self->inst, strerror(errno));
 	snprintf(path, sizeof(path), "%s/events/mqueue_lab/enable", self->inst);
-	ret = write_file(path, "1");
+	ret = mqk_write_file(path, "1");
 	ASSERT_EQ(0, ret) TH_LOG("enable %s: %s", path, strerror(-ret));
 }
 
@@ -75,7 +63,7 @@ FIXTURE_TEARDOWN(trace)
 	if (self->inst[0]) {
 		snprintf(path, sizeof(path), "%s/events/mqueue_lab/enable",
 			 self->inst);
-		write_file(path, "0");
+		mqk_write_file(path, "0");
 		rmdir(self->inst);
 	}
 	mqk_teardown(&self->k);

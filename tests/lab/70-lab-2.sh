@@ -7,12 +7,7 @@
 ev=$T/events/mqueue_lab/mqlab_unblock
 [ -d $ev ] || not_done "no event mqueue_lab:mqlab_unblock"
 echo "1..3"
-q=lab2
-inst=$T/instances/lab2.$$
-mkdir $inst
-echo 1 > $inst/events/mqueue_lab/mqlab_unblock/enable
-mqctl rm $q 2> /dev/null
-mqctl create $q
+trace_start lab2 mqlab_unblock
 mqctl recv $q --timeout 0.2 2> /dev/null &
 pid=$!
 wait $pid
@@ -22,5 +17,4 @@ check "a receive that times out traces mqlab_unblock" [ -n "$line" ]
 check "with the receiver's pid $pid" \
 	[ -n "$(echo "$line" | grep " pid=$pid ")" ]
 check "and ret=-110 (ETIMEDOUT)" [ -n "$(echo "$line" | grep "ret=-110")" ]
-mqctl rm $q
-rmdir $inst
+trace_stop

@@ -6,12 +6,7 @@
 grep -q waited_ns $T/events/mqueue_lab/mqlab_wake/format 2> /dev/null ||
 	not_done "mqlab_wake has no field waited_ns"
 echo "1..2"
-q=lab6
-inst=$T/instances/lab6.$$
-mkdir $inst
-echo 1 > $inst/events/mqueue_lab/mqlab_wake/enable
-mqctl rm $q 2> /dev/null
-mqctl create $q
+trace_start lab6 mqlab_wake
 mqctl recv $q --timeout 20 > /dev/null &
 r=$!
 sleep 1
@@ -24,5 +19,4 @@ check "mqlab_wake prints waited_ns ($ns)" [ -n "$ns" ]
 # The receiver slept about 1 s; TCG is slow, so allow 0.5 .. 30 s.
 about_a_second() { [ -n "$1" ] && [ "$1" -gt 500000000 ] && [ "$1" -lt 30000000000 ]; }
 check "about the second the receiver slept" about_a_second "$ns"
-mqctl rm $q
-rmdir $inst
+trace_stop

@@ -22,3 +22,16 @@ not_done() {
 [ -c /dev/mqueue-lab ] || not_done "/dev/mqueue-lab is missing"
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T 2> /dev/null
+# trace_start TAG EVENT: record mqueue_lab:EVENT in a trace instance of
+# our own, $inst; queue $TAG (re)created empty.  trace_stop undoes both.
+trace_start() {
+	q=$1
+	inst=$T/instances/$1.$$
+	mkdir "$inst" && echo 1 > "$inst/events/mqueue_lab/$2/enable"
+	mqctl rm "$q" 2> /dev/null
+	mqctl create "$q"
+}
+trace_stop() {
+	mqctl rm "$q"
+	rmdir "$inst"
+}
