@@ -30,6 +30,7 @@ libelf-dev              its objtool (ORC unwinder, ftrace call sites)
 bc                      its kernel/time/timeconst.h
 sparse                  make sparse (C=2)
 man-db                  man page checks
+trace-cmd               make shell: the lab's tracing tool, carried into the VM
 "
 
 names=$(printf '%s\n' "$PKGS" | awk 'NF { print $1 }')

@@ -258,6 +258,19 @@ static inline int mqk_notify(int fd, __u32 action, __u32 signo, __u64 value)
 	return mqk_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
 }
 
+/* Write @text to the file @path: 0 or -errno. */
+static inline int mqk_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -errno;
+}
+
 static inline __u64 mqk_now_ns(clockid_t clk)
 {
 	struct timespec ts;
