@@ -150,6 +150,26 @@ else
 	result 1 "no 6.12 kernel installed (tools/deps.sh installs it)"
 fi
 
+# The PREEMPT_RT kernels (tools/deps.sh installs them): spinlock_t is a
+# sleeping lock there, so the module is built with sparse and W=1 against
+# each and the whole VM suite runs on each (its dmesg check catches
+# "sleeping function called from invalid context" and the like).  The
+# flavour is named: -rt sorts after the generic version.
+kvers_rt=""
+for re in '^6\.1\.[0-9]*-[0-9]*-rt-amd64$' '^6\.12\.[0-9]*+deb[0-9]*-rt-amd64$'; do
+	k=$(ls /lib/modules 2>/dev/null | grep "$re" | sort -V | tail -n 1)
+	if [ -z "$k" ]; then
+		result 1 "no kernel matching $re installed (tools/deps.sh installs it)"
+		continue
+	fi
+	kvers_rt="$kvers_rt $k"
+	log=$build/build-$k.log
+	$MAKE vm-module KVER="$k" C=2 W=1 > "$log" 2>&1
+	st=$?
+	[ $st = 0 ] && no_warnings "$log" > /dev/null
+	result $? "module builds without warnings for $k (sparse C=2, W=1)" "$log"
+done
+
 # Host unit tests (Check, TAP on stdout).
 log=$build/unit.log
 $MAKE -s --no-print-directory -C tests/unit check-host TOP="$top" \
@@ -187,7 +207,7 @@ fi
 
 # The VM suite, on each LTS kernel: the module, the library and the tools.
 [ -n "$kver" ] || result 1 "no 6.1 VM kernel installed (tools/deps.sh installs it)"
-for k in $kver $kver612; do
+for k in $kver $kver612 $kvers_rt; do
 	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k"
 done
 
