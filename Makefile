@@ -8,6 +8,7 @@
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make check ARCH=arm64   only the arm64 lane (tools/arm64/arm64.mk)
 #   make check-debug  the whole VM suite and the detector proof on a debug
 #                   kernel (KASAN, lockdep, kmemleak, ...), built once into
 #                   a cache outside the repo (tools/kernel/build-debug.sh)
@@ -168,7 +169,9 @@ bench-host: module user
 		sh tests/bench/chart.sh $(BENCH_NAME).tsv $(BENCH_NAME).svg; exit $$st
 
 check: deps
-	@sh tools/check.sh
+	@sh tools/check.sh $(if $(filter arm64,$(ARCH)),--arm64-only)
+
+include tools/arm64/arm64.mk
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man

@@ -11,7 +11,7 @@ PKGS="
 gcc                     compiler
 make                    build driver
 libc6-dev               user-space headers
-gcc-multilib            32-bit test builds (the compat_ioctl path)
+gcc-12-multilib         32-bit test builds (the compat_ioctl path); see ASM below
 pkg-config              finds Check and installs libmqdev.pc
 check                   host unit tests
 cpio                    packs the VM's initramfs
@@ -29,6 +29,8 @@ linux-image-6.12-rt-amd64  PREEMPT_RT 6.12 (VM lane)
 linux-headers-6.12-rt-amd64  builds the module for it
 gcc-aarch64-linux-gnu   cross-builds the module and the tests for arm64
 gcc-arm-linux-gnueabihf  the 32-bit (arm32 compat) tests of the arm64 lane
+libc6-dev-arm64-cross   their C libraries (only recommended by the compilers)
+libc6-dev-armhf-cross   the same for arm32
 qemu-system-arm         the arm64 VM (qemu-system-aarch64 -M virt)
 linux-source-6.1        kselftest_harness.h, checkpatch.pl, the debug kernel's source
 flex                    the debug kernel's build (tools/kernel/): Kconfig's lexer
@@ -49,7 +51,19 @@ for p in $names; do
 	esac
 done
 
-[ -z "$missing" ] && exit 0
+# ASM: gcc-multilib is only the link /usr/include/asm -> x86_64-linux-gnu/asm
+# (so that -m32 finds <asm/...>), and in Debian 12 it conflicts with the
+# cross compilers of the arm64 lane.  So gcc-12-multilib, and the link.
+# The cross compilers look in their own include directory first.
+asm_link() {
+	[ -e /usr/include/asm ] && return 0
+	${SUDO-} ln -s x86_64-linux-gnu/asm /usr/include/asm
+}
+
+if [ -z "$missing" ]; then
+	[ -e /usr/include/asm ] || [ "$(id -u)" != 0 ] || asm_link
+	exit 0
+fi
 
 line="apt-get install -y --no-install-recommends$missing"
 echo "deps: missing Debian packages:$missing"
@@ -60,9 +74,11 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 else
 	echo "deps: run this as root, then try again:"
 	echo "  apt-get update && $line"
+	[ -e /usr/include/asm ] || echo "  ln -s x86_64-linux-gnu/asm /usr/include/asm"
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
+asm_link
