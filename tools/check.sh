@@ -7,6 +7,7 @@
 # anything failed.
 #   tools/check.sh               everything but the debug-kernel lane
 #   tools/check.sh --debug-only  only the debug-kernel lane (make check-debug)
+#   tools/check.sh --arm64-only  only the arm64 lane (make check ARCH=arm64)
 # MQLAB_CHECK_DEBUG=1 runs the debug-kernel lane last.  It is off by
 # default for now (one SKIP line says why): on 2026-12-01 one run hung in
 # 10-poll-32 on the debug kernel while the machine was loaded, and did not
@@ -64,13 +65,14 @@ shown() {
 vm_lane() {
 	name=$1 vlog=$2; shift 2
 	echo "# $name"
+	t0=$(date +%s)
 	shown "$vlog" '^(ok|not ok|#|MQLAB-RESULT)' $MAKE --no-print-directory "$@"
 	st=$?
 	res=$(grep -a '^MQLAB-RESULT: ' "$vlog" | tail -n 1)
 	if [ -n "$res" ]; then
 		set -- $(echo "$res" | awk '{ print $2, $4, $6 }')
 		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
-		d="$name: $1 passed, $2 failed, $3 skipped"
+		d="$name: $1 passed, $2 failed, $3 skipped, $(($(date +%s) - t0)) s"
 		[ "$st" = 0 ] || d="$d (log: $vlog)"
 		result "$st" "$d" "$vlog"
 	else
@@ -114,10 +116,35 @@ debug_lane() {
 	vm_lane "detector proof on $krel" "$build/bugs-$krel.log" vm-bugs $kvars
 }
 
+# The arm64 lane (tools/arm64/): Debian's arm64 kernel, its headers and
+# busybox fetched into a cache, the module cross-built with sparse and
+# W=1, and the whole VM suite, cross-built (the -32 programs for arm32,
+# the compat path there), under qemu-system-aarch64 -M virt (TCG).
+arm64_lane() {
+	log=$build/arm64-fetch.log
+	if ! sh tools/arm64/fetch.sh > "$log" 2>&1; then
+		result 1 "arm64: fetch the kernel, headers and busybox (tools/arm64/fetch.sh)" "$log"
+		return
+	fi
+	k=$(cat "$(sh tools/arm64/fetch.sh --dir)/kver")
+	log=$build/build-$k.log
+	$MAKE vm-module-arm64 C=2 W=1 > "$log" 2>&1
+	st=$?
+	[ $st = 0 ] && no_warnings "$log" > /dev/null
+	result $? "module cross-builds without warnings for $k (sparse C=2, W=1)" "$log"
+	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check-arm64
+}
+
 summary() {
 	echo "$pass passed, $fail failed, $skip skipped"
 	[ "$fail" = 0 ]
 }
+
+if [ "${1:-}" = --arm64-only ]; then
+	arm64_lane
+	summary
+	exit
+fi
 
 if [ "${1:-}" = --debug-only ]; then
 	debug_lane
@@ -210,6 +237,7 @@ fi
 for k in $kver $kver612 $kvers_rt; do
 	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k"
 done
+arm64_lane
 
 if [ "${MQLAB_CHECK_DEBUG:-0}" != 1 ]; then
 	n=$((n + 1)) skip=$((skip + 1))
