@@ -48,8 +48,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 libs="check:arm64 libsubunit-dev:arm64"
 for p in $libs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' ||
-		as_root apt-get install -y -q --no-install-recommends $libs
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' && continue
+	# shellcheck disable=SC2086 # one word per package
+	as_root apt-get install -y -q --no-install-recommends $libs
+	break
 done
 
 # The kernel linux-image-arm64 points to, e.g. linux-image-6.1.0-57-arm64.

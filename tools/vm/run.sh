@@ -25,7 +25,7 @@ fi
 
 # VM_ARCH=arm64: Debian's arm64 kernel (the arm64 lane, tools/arm64/) on
 # the emulated board "virt", its console on the PL011 UART.
-qemu=qemu-system-x86_64 board= console=ttyS0
+qemu=qemu-system-x86_64 board='' console=ttyS0
 if [ "${VM_ARCH:-}" = arm64 ]; then
 	qemu=qemu-system-aarch64 board="-M virt -cpu cortex-a57" console=ttyAMA0
 fi
