@@ -184,7 +184,7 @@ fi
 # flavour is named: -rt sorts after the generic version.
 kvers_rt=""
 for re in '^6\.1\.[0-9]*-[0-9]*-rt-amd64$' '^6\.12\.[0-9]*+deb[0-9]*-rt-amd64$'; do
-	k=$(ls /lib/modules 2>/dev/null | grep "$re" | sort -V | tail -n 1)
+	k=$(cd /lib/modules 2>/dev/null && printf "%s\n" * | grep "$re" | sort -V | tail -n 1)
 	if [ -z "$k" ]; then
 		result 1 "no kernel matching $re installed (tools/deps.sh installs it)"
 		continue
