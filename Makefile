@@ -10,6 +10,7 @@
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make check ARCH=arm64   only the arm64 lane (tools/arm64/arm64.mk)
 #   make check-debug  the whole VM suite and the detector proof on a debug
 #                   kernel (KASAN, lockdep, kmemleak, ...), built once into
 #                   a cache outside the repo (tools/kernel/build-debug.sh)
@@ -188,7 +189,9 @@ bench-host: module user
 		sh tests/bench/chart.sh $(BENCH_NAME).tsv $(BENCH_NAME).svg; exit $$st
 
 check: deps
-	@sh tools/check.sh
+	@sh tools/check.sh $(if $(filter arm64,$(ARCH)),--arm64-only)
+
+include tools/arm64/arm64.mk
 
 # make check-lab N (or N=...): the test that checks exercise N of
 # docs/LAB.md, in the VM.  A check that SKIPs (exercise not done yet)

@@ -23,6 +23,15 @@ linux-image-amd64       the VM's kernel (Debian stock 6.1)
 linux-headers-amd64     builds the module for that kernel
 linux-image-6.12-amd64  the second LTS kernel the VM suite runs on
 linux-headers-6.12-amd64  builds the module for it
+linux-image-rt-amd64    PREEMPT_RT 6.1: spinlock_t sleeps there (VM lane)
+linux-headers-rt-amd64  builds the module for it
+linux-image-6.12-rt-amd64  PREEMPT_RT 6.12 (VM lane)
+linux-headers-6.12-rt-amd64  builds the module for it
+gcc-aarch64-linux-gnu   cross-builds the module and the tests for arm64
+gcc-arm-linux-gnueabihf  the 32-bit (arm32 compat) tests of the arm64 lane
+libc6-dev-arm64-cross   their C libraries (only recommended by the compilers)
+libc6-dev-armhf-cross   the same for arm32
+qemu-system-arm         the arm64 VM (qemu-system-aarch64 -M virt)
 linux-source-6.1        kselftest_harness.h, checkpatch.pl, the debug kernel's source
 flex                    the debug kernel's build (tools/kernel/): Kconfig's lexer
 bison                   its Kconfig parser
