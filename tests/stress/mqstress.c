@@ -176,15 +176,22 @@ static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 static void complain(const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
+	int n;
 
 	if (ADD(complaints, 1) >= 20)
 		return;
+	n = snprintf(line, sizeof(line), "# BREACH pid %d: ", (int)getpid());
 	va_start(ap, fmt);
-	fprintf(stderr, "# BREACH pid %d: ", (int)getpid());
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	/* one write: the lines of several processes do not mix */
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 /* xorshift32 and a mixing hash */
