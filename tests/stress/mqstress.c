@@ -333,16 +333,18 @@ static int ensure_bound(void)
 static void *closer(void *arg)
 {
 	struct slot *slot = arg;
-	__u32 r = mix(seed ^ slot->id ^ 0xc105e), fd;
+	__u32 r = mix(seed ^ slot->id ^ 0xc105e);
+	int fd;
 
 	for (;;) {
 		mqk_sleep_ms(20 + rnd(&r) % 200);
 		if (!LOAD(slot->in_call))
 			continue;
+		/* take the fd from the main thread, then close it */
 		fd = LOAD(W.cur_fd);
-		if ((int)fd >= 0 && __atomic_compare_exchange_n(&W.cur_fd,
-				&fd, -1, false, __ATOMIC_SEQ_CST,
-				__ATOMIC_SEQ_CST)) {
+		if (fd >= 0 &&
+		    __atomic_compare_exchange_n(&W.cur_fd, &fd, -1, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 			close(fd);
 			ADD(closes, 1);
 		}
@@ -670,9 +672,9 @@ static void consumer(void)
 		STORE(W.slot->in_call, 0);
 		ADD(recv_calls, single);
 		ADD(recv_batches, !single);
-		if (ret == -EMSGSIZE && bufsz < MSGSIZE)
+		if (ret == -EMSGSIZE && bufsz < MSGSIZE) {
 			ADD(emsgsize, 1);
-		else if (ret < 0 && !expected_err(ret, flags)) {
+		} else if (ret < 0 && !expected_err(ret, flags)) {
 			complain("recv on gen %u flags %#x: %s", W.gen, flags,
 				 strerror(-ret));
 			ADD(unexpected, 1);
@@ -713,7 +715,8 @@ static void worker_main(struct slot *slot)
 	memset(&W, 0, sizeof(W));
 	W.slot = slot;
 	W.q = -1;
-	W.fd = W.cur_fd = -1;
+	W.fd = -1;
+	W.cur_fd = -1;
 	W.rng = mix(seed ^ mix(slot->id * 0x10001 + slot->kind));
 	/* no fault (that a SIGKILL could fail) when the kernel copies out */
 	memset(&sh->rx[slot - sh->slots], 0, sizeof(struct rxbuf));
