@@ -75,6 +75,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <sys/resource.h>
 
 #include "../kselftest/mqlab_kst.h"
 
@@ -718,6 +719,12 @@ static void worker_main(struct slot *slot)
 	W.fd = -1;
 	W.cur_fd = -1;
 	W.rng = mix(seed ^ mix(slot->id * 0x10001 + slot->kind));
+	/*
+	 * Nice 10: the test process (nice 0) keeps its pace of signals,
+	 * kills and churn among 18 busy workers on a slow (debug, TCG) guest.
+	 */
+	if (setpriority(PRIO_PROCESS, 0, 10))
+		complain("setpriority: %s", strerror(errno));
 	/* no fault (that a SIGKILL could fail) when the kernel copies out */
 	memset(&sh->rx[slot - sh->slots], 0, sizeof(struct rxbuf));
 	if (slot->kind != K_BINDER &&
