@@ -38,12 +38,13 @@
  *    only on its way back to user space, after the kernel copied out
  *    what it dequeued: its buffers and descriptors (struct rxbuf) are in
  *    shared memory, pre-touched, with pid 0 in every descriptor before
- *    the call, and each message is marked recording / recorded around
- *    its record().  After reaping it the test "salvages" every message
- *    the kernel gave it (descriptor pid != 0) that it had not started
- *    to record.  One it had started but not finished ("ambiguous", at
- *    most one per kill, and only in a few instructions of user space)
- *    may or may not be counted: those are the loss budget.  The SENT
+ *    the call, and each message is marked "recording" just before the
+ *    atomic add that counts it received and "recorded" just after.
+ *    After reaping it the test "salvages" every message the kernel gave
+ *    it (descriptor pid != 0) that it had not started to count.  One
+ *    it was counting when it died ("ambiguous", at most one per kill,
+ *    a window of a few instructions) may or may not be counted: those
+ *    are the loss budget.  The SENT
  *    messages never recorded ("lost") must be at most that budget.
  *  - a queue generation lives from its BIND CREATE to the close of the
  *    test's own bound fd ("keeper") after its unlink.  The keeper is
@@ -499,12 +500,15 @@ static void producer(void)
 /* ---- consumers, and the test's own drains ---- */
 
 /*
- * Check a message received from generation @gen and count it received.
- * Returns false when it is corrupt or foreign.
+ * Check a message received from generation @gen and count it received;
+ * *@done (RX_*) is RX_RECORDING only around the count itself.  Returns
+ * false when it is corrupt.
  */
-static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
+static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen,
+		   __u8 *done)
 {
 	__u32 hdr[4], gid, i, slot, ngid = LOAD(sh->next_gid);
+	__u8 old;
 	struct msgrec *m;
 
 	if (len >= HDR) {
@@ -515,6 +519,7 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 			complain("corrupt header: len %u prio %u id %u sum %#x",
 				 len, prio, gid, hdr[3]);
 			ADD(corrupt, 1);
+			STORE(*done, RX_RECORDED);
 			return false;
 		}
 		i = HDR;
@@ -524,6 +529,7 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 			complain("short message len %u prio %u: no such slot",
 				 len, prio);
 			ADD(corrupt, 1);
+			STORE(*done, RX_RECORDED);
 			return false;
 		}
 		gid = LOAD(sh->short_map[slot]);
@@ -537,6 +543,7 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 			complain("id %u: payload byte %u is %#x, want %#x", gid,
 				 i, buf[i], pat(gid, i));
 			ADD(corrupt, 1);
+			STORE(*done, RX_RECORDED);
 			return false;
 		}
 	}
@@ -546,6 +553,7 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 			 gid, len, prio, hdr[0], hdr[1], m->len, m->prio,
 			 m->prod, m->seq, m->state);
 		ADD(corrupt, 1);
+		STORE(*done, RX_RECORDED);
 		return false;
 	}
 	if (m->gen != gen) {
@@ -553,7 +561,10 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 			 m->gen, gen);
 		ADD(wrongq, 1);
 	}
-	if (__atomic_fetch_add(&m->recv, 1, __ATOMIC_SEQ_CST)) {
+	STORE(*done, RX_RECORDING);
+	old = __atomic_fetch_add(&m->recv, 1, __ATOMIC_SEQ_CST);
+	STORE(*done, RX_RECORDED);
+	if (old) {
 		complain("id %u (producer %u seq %u) received twice", gid,
 			 m->prod, m->seq);
 		ADD(dup, 1);
@@ -562,20 +573,16 @@ static bool record(const __u8 *buf, __u32 len, __u32 prio, __u32 gen)
 	return true;
 }
 
-/*
- * Receive up to @n messages from @fd (generation @gen) with @flags, into
- * buffers of @bufsz bytes; record them.  Returns the count or -errno.
- */
+/* Record message @i of @rx. */
 static void record_rx(struct rxbuf *rx, int i)
 {
 	struct mqlab_batch_msg *d = &rx->bm[i];
 
-	STORE(rx->done[i], RX_RECORDING);
 	if (rx->single)
-		record(rx->data[0], rx->r.len, rx->r.prio, rx->gen);
+		record(rx->data[0], rx->r.len, rx->r.prio, rx->gen,
+		       &rx->done[0]);
 	else
-		record(rx->data[i], d->len, d->prio, rx->gen);
-	STORE(rx->done[i], RX_RECORDED);
+		record(rx->data[i], d->len, d->prio, rx->gen, &rx->done[i]);
 }
 
 /*
