@@ -45,7 +45,7 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl tests/bench tests/lab
+	tests/lib tests/posix tests/mqctl tests/bench tests/lab tests/stress
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \
