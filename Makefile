@@ -11,7 +11,9 @@
 #   make check-debug  the whole VM suite and the detector proof on a debug
 #                   kernel (KASAN, lockdep, kmemleak, ...), built once into
 #                   a cache outside the repo (tools/kernel/build-debug.sh)
-#   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
+#   make install DESTDIR=... PREFIX=/usr/local   module, library, headers,
+#                   mqctl, man pages (INSTALL_MODULE=0: not the module);
+#                   make uninstall (same variables) removes exactly those
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
 #   make bench      the benchmark in the VM (docs/PERFORMANCE.md); CLOCK=wall
@@ -47,7 +49,7 @@ SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
-	install clean bench bench-vm bench-host \
+	install install-module uninstall clean bench bench-vm bench-host \
 	style sparse $(USER_DIRS)
 
 all: module user
@@ -173,10 +175,35 @@ check: deps
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 
-install: user
+# The module goes in through kbuild's modules_install, into
+# $(DESTDIR)/lib/modules/<KDIR's release>/extra/, then depmod (kbuild skips
+# it in a DESTDIR without System.map).  INSTALL_MODULE=0: everything but
+# the module (a DESTDIR install on a machine without kernel headers).
+# CONFIG_MODULE_SIG_ALL= : kbuild would sign the module with the key of
+# the kernel's build, which a distribution's headers do not ship (DKMS
+# signs with the machine's own key: make dkms-install).
+INSTALL_MODULE ?= 1
+# The release the module is built for (its vermagic), where kbuild puts it.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MOD_INST = $(DESTDIR)/lib/modules/$(KREL)/extra/mqueue_lab.ko
+
+install: $(if $(filter 1,$(INSTALL_MODULE)),install-module)
 	$(SUBMAKE) -C libmqdev install
 	$(SUBMAKE) -C tools/mqctl install
 	install -D -m 0644 kmod/mqueue-lab.4 $(DESTDIR)$(MANDIR)/man4/mqueue-lab.4
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install
+
+# Exactly what install put there; directories stay.
+uninstall:
+	$(SUBMAKE) -C libmqdev uninstall
+	$(SUBMAKE) -C tools/mqctl uninstall
+	rm -f $(DESTDIR)$(MANDIR)/man4/mqueue-lab.4
+	rm -f $(MOD_INST)
+	if [ -z "$(DESTDIR)" ] && [ -n "$(KREL)" ]; then depmod $(KREL); fi
 
 style: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h
