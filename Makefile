@@ -16,6 +16,8 @@
 #                   make uninstall (same variables) removes exactly those
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
+#   make lint       checkpatch, sparse on 6.1 and 6.12, clang-format,
+#                   cppcheck, gcc -fanalyzer, shellcheck (tools/lint.sh)
 #   make bench      the benchmark in the VM (docs/PERFORMANCE.md); CLOCK=wall
 #                   for -smp 2 wall clock (the 4x4 work), HOST=1 on this
 #                   machine, BENCH_ARGS='--only=stream --reps=5' and such
@@ -41,6 +43,7 @@ KSRC_TAR := $(firstword $(wildcard /usr/src/linux-source-6.1.tar.xz))
 KSFT_INC := $(BUILD)/ksft
 KSFT_HDRS := $(KSFT_INC)/kselftest_harness.h $(KSFT_INC)/kselftest.h
 CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
+CLANG_FORMAT_CFG := $(BUILD)/ksrc/.clang-format
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
@@ -50,7 +53,7 @@ SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
 	install install-module uninstall clean bench bench-vm bench-host \
-	style sparse $(USER_DIRS)
+	style sparse lint $(USER_DIRS)
 
 all: module user
 
@@ -64,14 +67,14 @@ $(USER_DIRS): $(KSFT_HDRS)
 
 tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix tests/bench: libmqdev
 
-$(KSFT_HDRS) $(CHECKPATCH) &:
+$(KSFT_HDRS) $(CHECKPATCH) $(CLANG_FORMAT_CFG) &:
 	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
 	rm -rf $(BUILD)/ksrc && mkdir -p $(BUILD)/ksrc $(KSFT_INC)
 	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' '*/.clang-format'
 	cp $(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h \
 		$(BUILD)/ksrc/tools/testing/selftests/kselftest.h $(KSFT_INC)/
 
@@ -207,6 +210,10 @@ uninstall:
 
 style: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h
+
+# Every linter (tools/lint.sh), one result line each; L=NAME for one (L="a b"), tools/lint.sh --list
+lint: $(CHECKPATCH) $(CLANG_FORMAT_CFG)
+	@sh tools/lint.sh $(L)
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules
