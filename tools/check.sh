@@ -32,6 +32,7 @@ result() { # result STATUS DESCRIPTION [LOG]
 
 # add_tap LOG: fold a TAP log's counts into ours.
 add_tap() {
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(awk -f tools/vm/tap-count.awk "$1")
 	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
 }
@@ -64,10 +65,11 @@ shown() {
 vm_lane() {
 	name=$1 vlog=$2; shift 2
 	echo "# $name"
-	shown "$vlog" '^(ok|not ok|#|MQLAB-RESULT)' $MAKE --no-print-directory "$@"
+	shown "$vlog" '^(ok|not ok|#|MQLAB-RESULT)' "$MAKE" --no-print-directory "$@"
 	st=$?
 	res=$(grep -a '^MQLAB-RESULT: ' "$vlog" | tail -n 1)
 	if [ -n "$res" ]; then
+		# shellcheck disable=SC2046 # three numbers
 		set -- $(echo "$res" | awk '{ print $2, $4, $6 }')
 		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
 		d="$name: $1 passed, $2 failed, $3 skipped"
@@ -106,7 +108,7 @@ debug_lane() {
 	result $? "module builds without warnings for $krel" "$log"
 	# KASAN needs memory; every report, not only the first; room in
 	# dmesg for the reports of a whole test program.
-	export VM_MEM=${VM_MEM:-2G}
+	export VM_MEM="${VM_MEM:-2G}"
 	export VM_APPEND="kasan_multi_shot log_buf_len=8M${VM_APPEND:+ $VM_APPEND}"
 	# shellcheck disable=SC2086
 	vm_lane "VM suite on $krel" "$build/vm-$krel.log" vm-check $kvars
@@ -126,20 +128,18 @@ if [ "${1:-}" = --debug-only ]; then
 fi
 
 echo "# mqueue-lab check, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-step "build: module and user space" $MAKE all
+step "build: module and user space" "$MAKE" all
 kver=$($MAKE -s --no-print-directory -f Makefile print-KVER 2>/dev/null)
 
-log=$build/sparse.log
-$MAKE sparse > "$log" 2>&1
-st=$?
-[ $st = 0 ] && no_warnings "$log" > /dev/null
-result $? "module is clean under sparse (C=2) and W=1" "$log"
-
-step "checkpatch --strict is clean on Kbuild, kmod/ and uapi/" $MAKE style
+# make lint: one result line per linter (tools/lint.sh; sparse C=2 W=1
+# and checkpatch --strict among them).
+for l in $(sh tools/lint.sh --list); do
+	step "lint: $l" "$MAKE" --no-print-directory lint L="$l"
+done
 
 # The second LTS kernel: Debian's 6.12 (tools/deps.sh installs it).
-kver612=$(ls /lib/modules 2>/dev/null | grep '^6\.12\.[0-9]*+deb[0-9]*-amd64$' |
-	sort -V | tail -n 1)
+kver612=$(for d in /lib/modules/6.12.*; do echo "${d##*/}"; done |
+	grep '^6\.12\.[0-9]*+deb[0-9]*-amd64$' | sort -V | tail -n 1)
 if [ -n "$kver612" ]; then
 	log=$build/build-$kver612.log
 	$MAKE vm-module KVER="$kver612" > "$log" 2>&1
@@ -157,6 +157,7 @@ $MAKE -s --no-print-directory -C tests/unit check-host TOP="$top" \
 st=$?
 sed 's/^/    /' "$log"
 add_tap "$log"
+# shellcheck disable=SC2046 # three numbers
 set -- $(awk -f tools/vm/tap-count.awk "$log")
 [ $st != 0 ] && [ "$2" = 0 ] && result 1 "host unit tests exited with $st" "$log"
 

@@ -37,8 +37,9 @@ shell_scripts() {
 
 # The newest installed Debian kernel of a series: 6.1 or 6.12.
 kver_of() {
-	ls /lib/modules 2>/dev/null | grep -E "^$(echo "$1" | sed 's/\./\\./')\.[0-9]+[-+]" |
-		grep -E 'amd64$' | grep -vE -- '-(rt|cloud)-' | sort -V | tail -n 1
+	for d in "/lib/modules/$1".*-amd64 "/lib/modules/$1".*+deb*-amd64; do
+		[ -d "$d/build" ] && echo "${d##*/}"
+	done | grep -E "^$1\.[0-9]+[-+]" | grep -vE -- '-(rt|cloud)-' | sort -uV | tail -n 1
 }
 
 # The module for kernel $1 with sparse and W=1, in a copy of the sources.
@@ -54,6 +55,7 @@ sparse_for() {
 	return 0
 }
 
+# shellcheck disable=SC2086,SC2046 # the file lists are globs, to expand
 run_linter() {
 	case $1 in
 	checkpatch-kernel)
@@ -77,14 +79,12 @@ run_linter() {
 		# The kernel's own .clang-format, unchanged, dry run.
 		cfg=$KSRC/.clang-format
 		[ -f "$cfg" ] || { echo "$cfg missing (make build/ksrc/.clang-format)"; return 1; }
-		# shellcheck disable=SC2086 # the globs are meant to expand
 		clang-format --style="file:$cfg" --dry-run $KERNEL_C 2>&1 |
 			grep -E ': (warning|error):'
 		return 0 ;;
 	cppcheck)
 		# variableScope: the project's style (the kernel's) declares
 		# variables at the top of a block, not at first use.
-		# shellcheck disable=SC2086
 		cppcheck --quiet --std=c11 --language=c --inline-suppr \
 			--enable=warning,style,performance,portability \
 			--suppress=variableScope --error-exitcode=1 \
@@ -97,20 +97,19 @@ run_linter() {
 			case $f in *.h) continue ;; esac
 			inc="-I uapi -I libmqdev/include"
 			case $f in libmqdev/*) inc="$inc -I libmqdev/src -D_GNU_SOURCE" ;; esac
-			# shellcheck disable=SC2086
 			gcc -std=gnu11 -O2 -fanalyzer -Wall -Wextra $inc -c \
 				-o "$out/analyzer.o" "$f" 2>&1 | grep -E 'warning:|error:'
 		done
 		rm -f "$out/analyzer.o"
 		return 0 ;;
 	shellcheck)
-		# shellcheck disable=SC2046 # one file name a line, no spaces
 		shellcheck -f gcc -x $(shell_scripts) ;;
 	*) echo "lint.sh: unknown linter $1 (one of: $LINTERS)"; return 2 ;;
 	esac
 }
 
 [ "${1:-}" = --list ] && { echo "$LINTERS"; exit 0; }
+# shellcheck disable=SC2086 # a list of names
 [ $# -gt 0 ] || set -- $LINTERS
 bad=0
 for l in "$@"; do

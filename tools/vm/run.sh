@@ -31,7 +31,6 @@ if [ "$mode" = shell ]; then
 	exec "$@"
 fi
 timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log"
-qrc=$?
 case "$mode" in
 check|bugs)
 	res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
