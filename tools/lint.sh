@@ -68,11 +68,11 @@ run_linter() {
 		#   BIT_MACRO            ... and no BIT() macro
 		#   ARRAY_SIZE           ... and no ARRAY_SIZE()
 		#   CAMELCASE            C11's _Static_assert is CamelCase
-		#   NEW_TYPEDEFS         mqd_t-style public typedefs, none yet
+		#   USE_NEGATIVE_ERRNO, ENOSYS  the POSIX layer's errno
+		#                        values (libmqdev/src/posix_xlate.c)
 		perl "$KSRC/scripts/checkpatch.pl" --no-tree --strict --quiet --terse \
-			--show-types \
-			--ignore PREFER_KERNEL_TYPES,BIT_MACRO,ARRAY_SIZE,CAMELCASE \
-			-f $LIB_C ;;
+			--show-types --ignore PREFER_KERNEL_TYPES,BIT_MACRO,ARRAY_SIZE \
+			--ignore CAMELCASE,USE_NEGATIVE_ERRNO,ENOSYS -f $LIB_C ;;
 	sparse-6.1 | sparse-6.12)
 		sparse_for "${1#sparse-}" ;;
 	clang-format)
