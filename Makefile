@@ -14,6 +14,7 @@
 #   make install DESTDIR=... PREFIX=/usr/local   module, library, headers,
 #                   mqctl, man pages (INSTALL_MODULE=0: not the module);
 #                   make uninstall (same variables) removes exactly those
+#   make dkms-install / make dkms-remove   the module under DKMS (dkms.conf)
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
 #   make lint       checkpatch, sparse on 6.1 and 6.12, clang-format,
@@ -52,7 +53,7 @@ SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
-	install install-module uninstall clean bench bench-vm bench-host \
+	install install-module uninstall dkms-install dkms-remove clean bench bench-vm bench-host \
 	style sparse lint $(USER_DIRS)
 
 all: module user
@@ -199,6 +200,22 @@ install: $(if $(filter 1,$(INSTALL_MODULE)),install-module)
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) \
 		CONFIG_MODULE_SIG_ALL= modules_install
+
+# DKMS (dkms.conf): the module's sources into /usr/src/mqueue-lab-VERSION,
+# then dkms add, build and install for KREL (KDIR's kernel; DKMS rebuilds
+# it for each kernel installed later).  dkms-remove undoes all of it.
+DKMS_VER = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+DKMS_SRC = /usr/src/mqueue-lab-$(DKMS_VER)
+
+dkms-install:
+	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	cp -r Kbuild kmod uapi dkms.conf $(DKMS_SRC)/
+	dkms add -m mqueue-lab -v $(DKMS_VER)
+	dkms install -m mqueue-lab -v $(DKMS_VER) -k $(KREL)
+
+dkms-remove:
+	-dkms remove -m mqueue-lab -v $(DKMS_VER) --all
+	rm -rf $(DKMS_SRC)
 
 # Exactly what install put there; directories stay.
 uninstall:
