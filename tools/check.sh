@@ -186,6 +186,21 @@ else
 	result 1 "make install DESTDIR=" "$log"
 fi
 
+# Packaging: the man pages keep up with the code, the tools run from the
+# tree, install/uninstall round-trip, DKMS builds (tools/man-check.sh,
+# tools/pkg-check.sh).
+step "man: mqueue-lab(4) and the uapi header name the same ioctls, errnos, fields" \
+	sh tools/man-check.sh ioctls
+step "man: every exported libmqdev function has a man3 page" sh tools/man-check.sh man3
+step "man: every mqctl subcommand is in mqctl.1" sh tools/man-check.sh mqctl
+step "in-tree mqctl, mq-sender, mq-receiver run without LD_LIBRARY_PATH" \
+	sh tools/pkg-check.sh intree
+step "make install / make uninstall round-trip in a DESTDIR, no runpath installed" \
+	sh tools/pkg-check.sh install
+step "modinfo: MODULE_VERSION is dkms.conf's, every parameter has a description" \
+	sh tools/pkg-check.sh modinfo
+step "dkms build against Debian's 6.1 headers" sh tools/pkg-check.sh dkms
+
 # The VM suite, on each LTS kernel: the module, the library and the tools.
 [ -n "$kver" ] || result 1 "no 6.1 VM kernel installed (tools/deps.sh installs it)"
 for k in $kver $kver612; do

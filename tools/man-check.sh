@@ -67,24 +67,24 @@ check_ioctls() {
 			finding "$MAN4: $i: $e is in the page but not in $HDR"
 		done
 		# The fields of the argument struct, each in the section.
-		st=$(sed -n "s/^#define $i[[:space:]].*struct \([a-z0-9_]*\))$/\1/p" "$HDR")
+		st=$(sed -n "s/^#define ${i}[[:space:]].*struct \([a-z0-9_]*\))$/\1/p" "$HDR")
 		[ -n "$st" ] || continue
 		awk -v s="struct $st {" '$0 == s { on = 1; next } on && /^};/ { exit }
 			on && $1 !~ /^\/\*/ { sub(/;.*/, ""); sub(/\[.*/, ""); print $NF }' "$HDR" > "$tmp/fields"
-		for f in $(cat "$tmp/fields"); do
+		while read -r f; do
 			grep -qE "struct $st \{" "$MAN4" || { finding "$MAN4: $i: struct $st is not shown"; break; }
 			awk -v s="struct $st {" '$0 == s { on = 1; next } on && /^};/ { exit } on' "$MAN4" |
 				grep -qE "[ *]$f(\[|;)" ||
 				finding "$MAN4: $i: struct $st has no field $f in the page"
-		done
+		done < "$tmp/fields"
 	done
 	# Module parameters: each named in the page's Module parameters.
 	grep -rh --include='*.c' '^module_param_named(' kmod | sed 's/^module_param_named(\([a-z_0-9]*\),.*/\1/' | sort -u > "$tmp/params"
 	awk '/^\.SS Module parameters/ { on = 1; next } on && /^\.S[SH] / { exit } on' "$MAN4" > "$tmp/psec"
-	for p in $(cat "$tmp/params"); do
+	while read -r p; do
 		grep -qE "^\.IR? $p( |$)|, \"? ?$p " "$tmp/psec" ||
 			finding "$MAN4: module parameter $p is not under Module parameters"
-	done
+	done < "$tmp/params"
 	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l -Tutf8 "$MAN4" 2>&1 > /dev/null)
 	[ -z "$w" ] || finding "$MAN4: $w"
 }
