@@ -45,6 +45,8 @@ KSFT_INC := $(BUILD)/ksft
 KSFT_HDRS := $(KSFT_INC)/kselftest_harness.h $(KSFT_INC)/kselftest.h
 CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 CLANG_FORMAT_CFG := $(BUILD)/ksrc/.clang-format
+# The kselftest build system, for the in-kernel-tree build (tools/ksft-tree.sh)
+KSFT_LIB_MK := $(BUILD)/ksrc/tools/testing/selftests/lib.mk
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
@@ -54,7 +56,7 @@ SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
 	install install-module uninstall dkms-install dkms-remove clean bench bench-vm bench-host \
-	style sparse lint $(USER_DIRS)
+	style sparse lint ksft-tree $(USER_DIRS)
 
 all: module user
 
@@ -68,14 +70,17 @@ $(USER_DIRS): $(KSFT_HDRS)
 
 tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix tests/bench: libmqdev
 
-$(KSFT_HDRS) $(CHECKPATCH) $(CLANG_FORMAT_CFG) &:
+$(KSFT_HDRS) $(CHECKPATCH) $(CLANG_FORMAT_CFG) $(KSFT_LIB_MK) &:
 	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
 	rm -rf $(BUILD)/ksrc && mkdir -p $(BUILD)/ksrc $(KSFT_INC)
 	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch' '*/.clang-format'
+		'*/scripts/const_structs.checkpatch' '*/.clang-format' \
+		'*/tools/testing/selftests/Makefile' '*/tools/testing/selftests/lib.mk' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/tools/testing/selftests/run_kselftest.sh' '*/scripts/subarch.include'
 	cp $(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h \
 		$(BUILD)/ksrc/tools/testing/selftests/kselftest.h $(KSFT_INC)/
 
@@ -227,6 +232,11 @@ uninstall:
 
 style: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h
+
+# tests/kselftest built as a kselftest collection in a kernel tree
+# (build/ksrc): make -C tools/testing/selftests TARGETS=mqueue-lab.
+ksft-tree: $(KSFT_LIB_MK)
+	@sh tools/ksft-tree.sh
 
 # Every linter (tools/lint.sh), one result line each; L=NAME for one (L="a b"), tools/lint.sh --list
 lint: $(CHECKPATCH) $(CLANG_FORMAT_CFG)

@@ -201,10 +201,18 @@ step "modinfo: MODULE_VERSION is dkms.conf's, every parameter has a description"
 	sh tools/pkg-check.sh modinfo
 step "dkms build against Debian's 6.1 headers" sh tools/pkg-check.sh dkms
 
+# tests/kselftest in a kernel tree (linux-source-6.1's kselftest build
+# system); two of its programs then run in each VM lane as 11-tree-*.
+step "kselftest builds in a kernel tree (make -C tools/testing/selftests TARGETS=mqueue-lab)" \
+	"$MAKE" --no-print-directory ksft-tree
+tree_out=""
+[ -d "$build/ksft-tree-out" ] && tree_out="KSFT_TREE_OUT=$build/ksft-tree-out"
+
 # The VM suite, on each LTS kernel: the module, the library and the tools.
 [ -n "$kver" ] || result 1 "no 6.1 VM kernel installed (tools/deps.sh installs it)"
 for k in $kver $kver612; do
-	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k"
+	# shellcheck disable=SC2086 # tree_out: empty or one word
+	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k" $tree_out
 done
 
 if [ "${MQLAB_CHECK_DEBUG:-0}" != 1 ]; then
