@@ -31,6 +31,12 @@ print-progs:
 MK
 )
 [ -n "$progs" ] || { echo "no TEST_GEN_PROGS in the kernel-tree Makefile"; exit 1; }
+# Every test program of the project: one per *_test.c.
+for c in tests/kselftest/*_test.c; do
+	c=${c##*/}
+	echo " $progs " | grep -q " ${c%.c} " ||
+		{ echo "${c%.c} is not in the kernel-tree TEST_GEN_PROGS"; exit 1; }
+done
 for p in $progs; do
 	[ -x "$sel/mqueue-lab/$p" ] || { echo "$p was not built"; exit 1; }
 	cp "$sel/mqueue-lab/$p" "$out.tmp/"
