@@ -304,3 +304,5 @@ module_exit(mqlab_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mqueue-lab developers");
 MODULE_DESCRIPTION("Named message queues behind the misc device /dev/mqueue-lab");
+/* The package's version: dkms.conf's PACKAGE_VERSION (make lint compares). */
+MODULE_VERSION("1.1.0");

@@ -97,6 +97,7 @@ ok "insmod for the test run"
 # open them up to the kernel's hard maxima, so that the tests of the
 # device's own limits meet those.  10-limits sets, and restores, the
 # kernel limits it tests.
+# shellcheck disable=SC3045 # busybox ash has ulimit -q (RLIMIT_MSGQUEUE)
 if ulimit -q unlimited && echo 65536 > /proc/sys/fs/mqueue/msg_max &&
 	echo 16777216 > /proc/sys/fs/mqueue/msgsize_max &&
 	echo 65536 > /proc/sys/fs/mqueue/queues_max; then
@@ -134,6 +135,7 @@ for t in /opt/mqlab/tests/*; do
 		fi
 	fi
 	cat /tmp/out.$$
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(awk -f /opt/mqlab/tap-count.awk /tmp/out.$$)
 	p=$1 f=$2 s=$3
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
@@ -177,6 +179,7 @@ fi
 # kernel_limits: on by default a queue must fit RLIMIT_MSGQUEUE; with
 # kernel_limits=0 only the device's own limits apply.
 mark "kernel-limits"
+# shellcheck disable=SC3045 # busybox ash has ulimit -q
 limited() { (ulimit -q 100 && mqctl create mqlab-rlimit --maxmsg 2 --msgsize 8); }
 if insmod "$KO" && ! limited 2> /dev/null && rmmod mqueue_lab &&
 	insmod "$KO" kernel_limits=0 && limited && mqctl rm mqlab-rlimit &&
