@@ -87,17 +87,19 @@ for i in 1 2; do
 done
 
 # MQLAB_CYCLES (default 50) more cycles, each leaving a named queue that
-# holds messages and an unlinked one that still held a message when its
-# last fd closed: rmmod must free both (kmemleak at the end checks it).
+# holds messages for rmmod to free, and unlinking one that holds a
+# message (kmemleak at the end checks that both were freed).
 cycles=${MQLAB_CYCLES:-50}
 mark "cycles"
 start=$(cut -d' ' -f1 /proc/uptime)
 i=0
 while [ "$i" -lt "$cycles" ]; do
-	insmod "$KO" && mqctl create mqlab-cycle > /dev/null &&
+	if ! { insmod "$KO" && mqctl create mqlab-cycle > /dev/null &&
 		mqctl send mqlab-cycle a && mqctl send mqlab-cycle -p 3 bb &&
 		mqctl create mqlab-gone > /dev/null && mqctl send mqlab-gone c &&
-		mqctl rm mqlab-gone && rmmod mqueue_lab && [ ! -e "$DEV" ] || break
+		mqctl rm mqlab-gone && rmmod mqueue_lab && [ ! -e "$DEV" ]; }; then
+		break
+	fi
 	i=$((i + 1))
 done
 end=$(cut -d' ' -f1 /proc/uptime)
