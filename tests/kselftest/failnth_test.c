@@ -186,7 +186,12 @@ static bool fn_disarm(FIXTURE_DATA(failnth) *self)
 	ssize_t n = pread(self->nth_fd, s, sizeof(s) - 1, 0);
 	bool injected = n > 0 && strtoul(s, NULL, 10) == 0;
 
-	if (write(self->nth_fd, "0", 1) != 1)
+	/*
+	 * This write is an injection point too, when the count still runs:
+	 * it fails (EFAULT) and the count is spent; the second one works.
+	 */
+	if (write(self->nth_fd, "0", 1) != 1 &&
+	    write(self->nth_fd, "0", 1) != 1)
 		perror("fail-nth");
 	return injected;
 }
@@ -263,6 +268,8 @@ static void fn_walk(struct __test_metadata *_metadata,
 	ksft_print_msg("%s: %u injection points, %u of them failed the call, %.2f s\n",
 		       op->what, n - 2, failed,
 		       (mqk_now_ns(CLOCK_MONOTONIC) - t0) / 1e9);
+	/* the harness ends a test's process with _exit() */
+	fflush(stdout);
 }
 
 /* A new queue (FN_MAXMSG x FN_MSGSIZE) and an fd bound to it in fd. */
