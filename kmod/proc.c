@@ -56,7 +56,8 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
 		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes,
 		   nr_recv, nr_send, q->charge,
-		   q->named ? "named" : "unlinked");
+		   q->named ? "named" :
+		   mqlab_queue_dead(q) ? "destroyed" : "unlinked");
 }
 
 static int mqlab_proc_show(struct seq_file *m, void *v)
