@@ -325,6 +325,12 @@ done
 check "a recv blocks on the empty queue" \
 	[ "$(stat_field waiting_receivers)" = 1 ]
 expect_ok "destroy $q: status 0" destroy "$q"
+i=0
+while kill -0 $rpid 2> /dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill $rpid 2> /dev/null		# still blocked: the check below fails
 wait $rpid
 rrc=$?
 [ "$rrc" = 1 ] && [ "$(wc -l < "$T/rerr")" = 1 ] &&
