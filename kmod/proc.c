@@ -16,7 +16,7 @@
  * so the name is always one column.  uid and gid are seen from the
  * reader's user namespace (the overflow id if unmapped), mode is octal,
  * and the rest are decimal.  charged is what the queue is charged for
- * (account.c), state is "named" or "unlinked".
+ * (account.c), state is "named", "unlinked" or "destroyed" (destroy.c).
  *
  * What a reader sees (perm.c): the named queues it owns or could bind;
  * the administrator sees every named queue and also the unlinked ones
