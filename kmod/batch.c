@@ -98,6 +98,11 @@ static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
 	mqlab_batch_wake_init(b, &wake);
 	for (;;) {
 		spin_lock(&q->lock);
+		/* Nothing is pending in @wake here: flushed below. */
+		if (unlikely(q->dead)) {
+			ret = mqlab_dead_unlock(q);
+			return i ? i : ret;
+		}
 		while (i < n && q->curmsgs < q->maxmsg)
 			mqlab_deliver(q, b->msg[i++], &wake);
 		if (i == n || nonblock)
@@ -123,6 +128,9 @@ static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
 	w.nr_more = n - i - 1;
 	ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters, dl);
 	mqlab_uncharge_held(pf->acct, held);
+	/* EIDRM: destroyed while we waited, and taken off the list. */
+	if (!ret)
+		ret = w.result;
 	if (!ret)
 		return n;
 	/* Off the list: w.msg and the w.nr_more after it were not sent. */
@@ -213,6 +221,13 @@ static void mqlab_batch_putback(struct mqlab_queue *q,
 
 	mqlab_batch_wake_init(b, &wake);
 	spin_lock(&q->lock);
+	if (unlikely(q->dead)) {
+		/* Destroyed meanwhile: they go with its other messages. */
+		spin_unlock(&q->lock);
+		for (j = 0; j < nr; j++)
+			mqlab_msg_free(msgs[j]);
+		return;
+	}
 	q->received -= nr;
 	for (j = 0; j < nr; j++)
 		if (!mqlab_handoff(q, msgs[j], &wake))
@@ -280,6 +295,9 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 	n = mqlab_batch_take(q, b, 0, count, &wake, &needed);
 	if (n || mqlab_peek(q)) {
 		spin_unlock(&q->lock);
+	} else if (unlikely(q->dead)) {
+		ret = mqlab_dead_unlock(q);
+		goto out_free;
 	} else if (nonblock) {
 		spin_unlock(&q->lock);
 		ret = -EAGAIN;
@@ -292,7 +310,8 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 		if (ret)
 			goto out_free;
 		if (w.result) {
-			ret = mqlab_batch_emsgsize(umsgs, w.needed);
+			ret = w.result == -EMSGSIZE ?
+			      mqlab_batch_emsgsize(umsgs, w.needed) : w.result;
 			goto out_free;
 		}
 		b->msg[0] = w.msg;

@@ -125,7 +125,8 @@ long mqlab_ioc_version(void __user *argp)
 	v.minor = MQLAB_VERSION_MINOR;
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
-		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH;
+		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH |
+		     MQLAB_FEAT_DESTROY;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
@@ -179,13 +180,13 @@ long mqlab_ioc_unlink(struct file *file, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags)
+	if (req.flags & ~MQLAB_UNLINK_FLAGS)
 		return -EINVAL;
 	ret = mqlab_get_name(name, req.name, req.name_len);
 	if (ret)
 		return ret;
 
-	return mqlab_unlink(file, name, req.name_len);
+	return mqlab_unlink(file, name, req.name_len, req.flags);
 }
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
@@ -255,6 +256,8 @@ long mqlab_ioc_getattr(struct file *file, void __user *argp)
 
 	if (!q)
 		return -EBADFD;
+	if (mqlab_queue_dead(q))
+		return -EIDRM;
 
 	memset(&a, 0, sizeof(a));
 	a.maxmsg = q->maxmsg;
@@ -288,6 +291,8 @@ long mqlab_ioc_setattr(struct file *file, void __user *argp)
 		return -EINVAL;
 	if (!q)
 		return -EBADFD;
+	if (mqlab_queue_dead(q))
+		return -EIDRM;
 
 	/* O_NONBLOCK is the fd's own flag, changed as mq_setattr() does. */
 	spin_lock(&file->f_lock);
@@ -334,6 +339,8 @@ long mqlab_ioc_notify(struct file *file, void __user *argp)
 		return ret;
 	if (!q)
 		return -EBADFD;
+	if (mqlab_queue_dead(q))
+		return -EIDRM;
 
 	return mqlab_notify_set(file->private_data, q, &req);
 }

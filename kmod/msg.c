@@ -341,19 +341,27 @@ void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 }
 
 /*
- * Free every queued message; the queue is dead, no lock needed.  Up to
- * maxmsg_max (65,536) of them: let others run between them, or a debug
- * kernel, whose every free checks for live debug objects, stalls RCU.
+ * Free every message of a tree that nobody else can reach any more.  Up
+ * to maxmsg_max (65,536) of them: let others run between them, or a
+ * debug kernel, whose every free checks for live debug objects, stalls
+ * RCU.  Every caller may sleep.
  */
-void mqlab_msg_free_all(struct mqlab_queue *q)
+void mqlab_msg_free_tree(struct rb_root *root)
 {
 	struct mqlab_msg *msg, *tmp;
 
 	might_sleep();
-	rbtree_postorder_for_each_entry_safe(msg, tmp, &q->msgs.rb_root, node) {
+	rbtree_postorder_for_each_entry_safe(msg, tmp, root, node) {
 		mqlab_msg_free(msg);
 		cond_resched();
 	}
+	*root = RB_ROOT;
+}
+
+/* Free every queued message; the queue is dead, no lock needed. */
+void mqlab_msg_free_all(struct mqlab_queue *q)
+{
+	mqlab_msg_free_tree(&q->msgs.rb_root);
 	q->msgs = RB_ROOT_CACHED;
 }
 
@@ -367,8 +375,8 @@ void mqlab_msg_free_all(struct mqlab_queue *q)
  * slower for the waker.
  * Caller must hold queue lock.
  */
-static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
-			      u32 *nr_waiters, struct mqlab_wake *wake)
+void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
+		       u32 *nr_waiters, struct mqlab_wake *wake)
 {
 	struct task_struct *task;
 
@@ -588,6 +596,8 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 	int ret;
 
 	spin_lock(&q->lock);
+	if (unlikely(q->dead))
+		return mqlab_dead_unlock(q);
 	if (q->curmsgs >= q->maxmsg) {
 		/* Only a sender that blocks needs its message's size. */
 		held = mqlab_msg_charge(msg->len);
@@ -601,7 +611,8 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 		ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters,
 				 dl);
 		mqlab_uncharge_held(pf->acct, held);
-		return ret;
+		/* 0, or EIDRM: destroyed while we waited (destroy.c). */
+		return ret ?: w.result;
 	}
 	mqlab_deliver(q, msg, &wake);
 	spin_unlock(&q->lock);
@@ -699,6 +710,9 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len,
 	msg = mqlab_peek(q);
 	if (msg)
 		return mqlab_take(q, msg, buf_len, msgp, needed);
+	/* A destroyed queue is empty: only this slow path looks. */
+	if (unlikely(q->dead))
+		return mqlab_dead_unlock(q);
 	if (nonblock) {
 		spin_unlock(&q->lock);
 		return -EAGAIN;

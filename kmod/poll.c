@@ -61,6 +61,11 @@ static __poll_t mqlab_poll_mask(struct mqlab_queue *q, struct mqlab_file *pf)
 	__poll_t mask = 0;
 
 	spin_lock(&q->lock);
+	if (unlikely(q->dead)) {
+		/* Destroyed (destroy.c): nothing but the error, for good. */
+		spin_unlock(&q->lock);
+		return EPOLLERR | EPOLLHUP;
+	}
 	if (q->curmsgs)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (q->curmsgs < q->maxmsg)

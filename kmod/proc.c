@@ -16,7 +16,7 @@
  * so the name is always one column.  uid and gid are seen from the
  * reader's user namespace (the overflow id if unmapped), mode is octal,
  * and the rest are decimal.  charged is what the queue is charged for
- * (account.c), state is "named" or "unlinked".
+ * (account.c), state is "named", "unlinked" or "destroyed" (destroy.c).
  *
  * What a reader sees (perm.c): the named queues it owns or could bind;
  * the administrator sees every named queue and also the unlinked ones
@@ -56,7 +56,8 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
 		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes,
 		   nr_recv, nr_send, q->charge,
-		   q->named ? "named" : "unlinked");
+		   q->named ? "named" :
+		   mqlab_queue_dead(q) ? "destroyed" : "unlinked");
 }
 
 static int mqlab_proc_show(struct seq_file *m, void *v)

@@ -345,7 +345,9 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 		goto out_unlock;
 	}
 	if (!created) {
-		ret = mqlab_open_existing(q, file, req->flags);
+		/* Found before a destroy unnamed it: as if not found. */
+		ret = mqlab_queue_dead(q) ? -ENOENT :
+		      mqlab_open_existing(q, file, req->flags);
 		if (ret) {
 			mqlab_queue_put(q);
 			goto out_unlock;
@@ -370,9 +372,11 @@ out_unlock:
 
 /*
  * MQLAB_IOC_UNLINK through @file: remove the name now; the queue lives
- * on while fds are bound to it.  Who may: mqlab_may_unlink().
+ * on while fds are bound to it, unless @flags has MQLAB_UNLINK_DESTROY
+ * (destroy.c).  Who may: mqlab_may_unlink().
  */
-int mqlab_unlink(const struct file *file, const char *name, u32 name_len)
+int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
+		 u32 flags)
 {
 	struct mqlab_queue *q;
 	int ret;
@@ -388,6 +392,8 @@ int mqlab_unlink(const struct file *file, const char *name, u32 name_len)
 		mqlab_queue_unname(q);
 	mutex_unlock(&mqlab_table_mutex);
 
+	if (!ret && (flags & MQLAB_UNLINK_DESTROY))
+		mqlab_destroy(q);
 	/* The lookup's reference, then the table's, outside the mutex. */
 	mqlab_queue_put(q);
 	if (!ret)

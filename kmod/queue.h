@@ -129,7 +129,7 @@ struct mqlab_waiter {
 	u32 nr_more;
 	u32 buf_len;		/* recv: size of the receiver's buffer */
 	u32 needed;		/* recv: set with result -EMSGSIZE */
-	int result;		/* 0, or -EMSGSIZE for a receiver */
+	int result;		/* 0, -EMSGSIZE for a receiver, or -EIDRM */
 	int state;		/* MQLAB_WAIT_* */
 };
 
@@ -174,6 +174,12 @@ struct mqlab_queue {
 	struct list_head recv_waiters;	/* FIFO of blocked receivers */
 	u32 nr_send_waiters;
 	u32 nr_recv_waiters;
+	/*
+	 * Destroyed (destroy.c): no operation succeeds any more.  Set once,
+	 * under the lock; read under it on the data paths, and with
+	 * READ_ONCE() by the checks that need no lock.
+	 */
+	bool dead;
 	struct mqlab_notify_reg notify;
 
 	wait_queue_head_t poll_wq; /* poll(2) only; has its own lock */
@@ -254,7 +260,8 @@ struct mqlab_wake {
 /* queue.c: the name table and queue lifetime */
 int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	       const struct mqlab_bind *req, const char *name);
-int mqlab_unlink(const struct file *file, const char *name, u32 name_len);
+int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
+		 u32 flags);
 void mqlab_queue_put(struct mqlab_queue *q);
 int mqlab_table_init(void);
 void mqlab_table_exit(void);
@@ -298,6 +305,9 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
 		  struct mqlab_msginfo *info);
 void mqlab_msg_free_all(struct mqlab_queue *q);
+void mqlab_msg_free_tree(struct rb_root *root);
+void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
+		       u32 *nr_waiters, struct mqlab_wake *wake);
 void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake);
 /* msg.c: the pieces batch.c builds on */
 struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
@@ -325,6 +335,15 @@ int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
 int mqlab_recv_batch(struct mqlab_queue *q,
 		     struct mqlab_batch_msg __user *umsgs, u32 count,
 		     bool nonblock, const struct mqlab_deadline *dl);
+
+/* destroy.c: MQLAB_UNLINK_DESTROY, the end of a queue (EIDRM) */
+void mqlab_destroy(struct mqlab_queue *q);
+int mqlab_dead_unlock(struct mqlab_queue *q) __releases(&q->lock);
+
+static inline bool mqlab_queue_dead(const struct mqlab_queue *q)
+{
+	return READ_ONCE(q->dead);
+}
 
 /* notify.c */
 int mqlab_notify_set(struct mqlab_file *pf, struct mqlab_queue *q,

@@ -157,6 +157,14 @@ MQDEV_API int mqdev_receive_batch(struct mqdev *q,
 /* Remove the name @name.  @return 0, or -ENOENT, -EACCES, -EINVAL... */
 MQDEV_API int mqdev_unlink(const char *name);
 
+/*
+ * Remove the name @name and end the queue at once (libmqdev 1.2,
+ * MQLAB_FEAT_DESTROY): blocked and later calls on it fail with -EIDRM.
+ * @return 0, or the errors of mqdev_unlink(); -EOPNOTSUPP without the
+ * feature.
+ */
+MQDEV_API int mqdev_destroy(const char *name);
+
 /* The device's interface version.  @return 0, or -errno. */
 MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,
 			    uint64_t *features);

@@ -214,17 +214,30 @@ static int any_fd(const char *path)
 	return fd;
 }
 
-int mqcore_unlink(const char *path, const char *name, size_t len)
+int mqcore_unlink(const char *path, const char *name, size_t len,
+		  uint32_t flags)
 {
 	struct mqlab_unlink u;
+	struct mqlab_version v;
 	int fd, err;
 
 	fd = any_fd(path);
 	if (fd < 0)
 		return fd;
+	/* An older device says EINVAL to the flag: ask it first. */
+	if (flags & MQLAB_UNLINK_DESTROY) {
+		err = mqcore_version_fd(fd, &v);
+		if (!err && !(v.features & MQLAB_FEAT_DESTROY))
+			err = -EOPNOTSUPP;
+		if (err) {
+			close(fd);
+			return err;
+		}
+	}
 	memset(&u, 0, sizeof(u));
 	u.name = (uintptr_t)name;
 	u.name_len = (uint32_t)len;
+	u.flags = flags;
 	err = lab_ioctl(fd, MQLAB_IOC_UNLINK, &u);
 	close(fd);
 	return err;

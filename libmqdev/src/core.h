@@ -105,8 +105,13 @@ int mqcore_open_queue(const char *path, int open_flags, const char *name,
 int mqcore_bind(int fd, const char *name, size_t len, uint32_t bind_flags,
 		uint32_t mode, uint64_t maxmsg, uint64_t msgsize);
 
-/* MQLAB_IOC_UNLINK through a fresh fd of @path.  @return 0 or -errno. */
-int mqcore_unlink(const char *path, const char *name, size_t len);
+/*
+ * MQLAB_IOC_UNLINK with @flags (MQLAB_UNLINK_*) through a fresh fd of
+ * @path.  @return 0 or -errno; -EOPNOTSUPP for MQLAB_UNLINK_DESTROY on
+ * a device without MQLAB_FEAT_DESTROY.
+ */
+int mqcore_unlink(const char *path, const char *name, size_t len,
+		  uint32_t flags);
 
 /* MQLAB_IOC_VERSION on @fd.  @return 0 or -errno. */
 int mqcore_version_fd(int fd, struct mqlab_version *v);

@@ -266,7 +266,7 @@ MQDEV_API int mqdev_setattr(struct mqdev *q, long flags, long *oldflags)
 	return 0;
 }
 
-MQDEV_API int mqdev_unlink(const char *name)
+static int unlink_flags(const char *name, uint32_t flags)
 {
 	size_t len;
 	int err;
@@ -274,7 +274,17 @@ MQDEV_API int mqdev_unlink(const char *name)
 	err = mqcore_name_check(name, &len);
 	if (err)
 		return err;
-	return mqcore_unlink(NULL, name, len);
+	return mqcore_unlink(NULL, name, len, flags);
+}
+
+MQDEV_API int mqdev_unlink(const char *name)
+{
+	return unlink_flags(name, 0);
+}
+
+MQDEV_API int mqdev_destroy(const char *name)
+{
+	return unlink_flags(name, MQLAB_UNLINK_DESTROY);
 }
 
 MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,

@@ -193,7 +193,7 @@ MQPOSIX_API int mq_unlink(const char *name)
 
 	err = mqposix_name(name, &dev, &len);
 	if (!err)
-		err = mqcore_unlink(NULL, dev, len);
+		err = mqcore_unlink(NULL, dev, len, 0);
 	/* The device says EPERM, as the system call does; glibc says EACCES. */
 	if (err == -EPERM)
 		err = -EACCES;

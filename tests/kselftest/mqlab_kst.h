@@ -88,7 +88,11 @@ static inline __u64 mqk_ptr(const void *p)
 	return (__u64)(uintptr_t)p;
 }
 
-static inline int mqk_ret(int ret)
+/*
+ * long, not int: read(2) and write(2) return ssize_t, and a 64-bit
+ * count such as 0xffffffd5 must not pass for -1 (and a stale errno).
+ */
+static inline long mqk_ret(long ret)
 {
 	return ret < 0 ? -errno : ret;
 }

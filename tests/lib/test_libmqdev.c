@@ -93,7 +93,7 @@ START_TEST(test_version)
 				       MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 				       MQLAB_FEAT_POLL_UNBOUND |
 				       MQLAB_FEAT_KERNEL_LIMITS |
-				       MQLAB_FEAT_BATCH), 0);
+				       MQLAB_FEAT_BATCH | MQLAB_FEAT_DESTROY), 0);
 	ck_assert_uint_eq(features & MQLAB_FEAT_ACCOUNT, MQLAB_FEAT_ACCOUNT);
 	ck_assert_uint_eq(features & MQLAB_FEAT_TIMEOUT, MQLAB_FEAT_TIMEOUT);
 	ck_assert_int_eq(mqdev_version(NULL, NULL, NULL), 0);
@@ -392,6 +392,26 @@ START_TEST(test_unlink)
 }
 END_TEST
 
+START_TEST(test_destroy)
+{
+	struct mqdev_attr a = { .sz = sizeof(a) };
+	struct mqdev *h = NULL;
+	char buf[MSGSIZE];
+
+	ck_assert_int_eq(mqdev_send(q, "gone", 4, 0, NULL), 0);
+	ck_assert_int_eq(mqdev_destroy(qname), 0);
+	ck_assert_int_eq(mqdev_destroy(qname), -ENOENT);
+	ck_assert_int_eq(mqdev_open(qname, O_RDWR, 0, NULL, &h), -ENOENT);
+	/* Unlike after an unlink, the handle's queue is over. */
+	ck_assert_int_eq(mqdev_receive(q, buf, sizeof(buf), NULL, NULL),
+			 -EIDRM);
+	ck_assert_int_eq(mqdev_send(q, "x", 1, 0, NULL), -EIDRM);
+	ck_assert_int_eq(mqdev_getattr(q, &a), -EIDRM);
+	ck_assert_int_eq(mqdev_destroy("a/b"), -EINVAL);
+	ck_assert_int_eq(mqdev_destroy(""), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_access_mode)
 {
 	struct mqdev *ro, *wo;
@@ -506,6 +526,7 @@ int main(void)
 		{ "attr", test_getattr_counters },
 		{ "attr", test_setattr },
 		{ "unlink", test_unlink },
+		{ "unlink", test_destroy },
 		{ "poll", test_poll },
 		{ "poll", test_blocking_wakeup },
 	};

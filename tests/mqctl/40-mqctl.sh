@@ -108,7 +108,7 @@ expect_fail "ls with an argument: status 2" 2 "unexpected argument" ls extra
 run --help
 check "--help: status 0" [ "$rc" = 0 ]
 missing=""
-for c in create send recv watch stat ls rm; do
+for c in create send recv watch stat ls rm destroy; do
 	grep -Eq "^  $c( |$)" "$T/out" || missing="$missing $c"
 done
 check "--help mentions every command${missing:+ (missing:$missing)}" \
@@ -314,6 +314,39 @@ expect_fail "stat $q after rm: status 1, ENOENT" 1 "\(ENOENT\)$" stat "$q"
 run ls
 [ "$rc" = 0 ] && ! grep -Eq "^$q " "$T/out"
 tap $? "ls no longer lists $q"
+
+# ---- destroy, rm --destroy ----
+
+expect_ok "create $q for destroy: status 0" create "$q" --maxmsg 2
+"$MQCTL" recv "$q" > "$T/rout" 2> "$T/rerr" &
+rpid=$!
+i=0
+while [ "$(stat_field waiting_receivers)" != 1 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "a recv blocks on the empty queue" \
+	[ "$(stat_field waiting_receivers)" = 1 ]
+expect_ok "destroy $q: status 0" destroy "$q"
+i=0
+while kill -0 $rpid 2> /dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill $rpid 2> /dev/null		# still blocked: the check below fails
+wait $rpid
+rrc=$?
+[ "$rrc" = 1 ] && [ "$(wc -l < "$T/rerr")" = 1 ] &&
+	grep -Eq "^mqctl: recv $q: .*\(EIDRM\)$" "$T/rerr"
+tap $? "the blocked recv ends with status 1 and EIDRM (status $rrc: $(cat "$T/rerr"))"
+expect_fail "destroy $q again: status 1, ENOENT" 1 \
+	"^mqctl: destroy $q: .*\(ENOENT\)$" destroy "$q"
+expect_ok "create $q again: status 0" create "$q"
+expect_ok "rm --destroy $q: status 0" rm --destroy "$q"
+expect_fail "stat $q after rm --destroy: status 1, ENOENT" 1 "\(ENOENT\)$" \
+	stat "$q"
+expect_fail "destroy without a name: status 2" 2 "destroy: missing queue name" \
+	destroy
 
 echo "1..$n"
 rm -rf "$T"

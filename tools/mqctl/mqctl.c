@@ -236,6 +236,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_NONBLOCK,
 	OPT_VERSION,
+	OPT_DESTROY,
 };
 
 #define OPT_HELP_ENTRY	{ "help", no_argument, NULL, 'h' }
@@ -773,20 +774,34 @@ static int cmd_stat(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-static int cmd_rm(int argc, char **argv)
+/* rm, and rm --destroy (the command destroy): mqdev_destroy(). */
+static int remove_queue(int argc, char **argv, bool destroy)
 {
 	const char *name;
 	int c, ret;
 
-	while ((c = next_option(argc, argv)) != -1)
-		return OPTION_DONE(c);
+	while ((c = next_option(argc, argv)) != -1) {
+		if (c != OPT_DESTROY)
+			return OPTION_DONE(c);
+		destroy = true;
+	}
 	ret = name_operand(argc, argv, 1, &name);
 	if (ret)
 		return ret;
 	if (need_device())
 		return EXIT_FAILURE;
-	ret = mqdev_unlink(name);
+	ret = destroy ? mqdev_destroy(name) : mqdev_unlink(name);
 	return ret ? op_error(name, ret) : EXIT_SUCCESS;
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	return remove_queue(argc, argv, false);
+}
+
+static int cmd_destroy(int argc, char **argv)
+{
+	return remove_queue(argc, argv, true);
 }
 
 #define LS_MAX_COLS	16
@@ -929,6 +944,11 @@ static const struct option recv_opts[] = {
 	OPT_HELP_ENTRY, OPT_END
 };
 
+static const struct option rm_opts[] = {
+	{ "destroy", no_argument, NULL, OPT_DESTROY },
+	OPT_HELP_ENTRY, OPT_END
+};
+
 static const struct option help_only_opts[] = { OPT_HELP_ENTRY, OPT_END };
 
 static const struct command commands[] = {
@@ -969,8 +989,13 @@ static const struct command commands[] = {
 		"List all queues with their counters (from " MQLAB_PROC_PATH ").",
 		"", ":h", help_only_opts,
 	}, {
-		"rm", cmd_rm, "NAME",
+		"rm", cmd_rm, "NAME [--destroy]",
 		"Remove a queue's name; it lives on until its last user closes it.",
+		"  --destroy     end the queue at once, as the destroy command does\n",
+		":h", rm_opts,
+	}, {
+		"destroy", cmd_destroy, "NAME",
+		"Remove a queue's name and end the queue: its users get EIDRM.",
 		"", ":h", help_only_opts,
 	},
 };

@@ -127,8 +127,21 @@
  *	of the kernel's own mqueue file system.  Everybody else gets EPERM,
  *	the errno of the mq_unlink system call (glibc's wrapper, and so
  *	libmqdev-posix, report it as EACCES).
- *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL,
- *	ENAMETOOLONG (as for BIND).
+ *	With MQLAB_UNLINK_DESTROY in @flags (MQLAB_FEAT_DESTROY) the queue
+ *	ends at once as well: every blocked sender and receiver wakes with
+ *	EIDRM (a blocked sender's message is not sent; a batch returns the
+ *	count it sent before, as for a signal), the queued messages are
+ *	freed, every later operation on an fd bound to it (SEND, RECV, the
+ *	batches, GETATTR, SETATTR, NOTIFY, read(2), write(2)) fails with
+ *	EIDRM, and poll(2) reports EPOLLERR | EPOLLHUP.  A message handed
+ *	over or received before the destroy is delivered whole; none is
+ *	half-sent or half-received.  A BIND that found the queue before the
+ *	destroy binds to it and then gets EIDRM; one after it, ENOENT.  The
+ *	queue's memory and charge go with its last fd, as after an unlink;
+ *	/proc/mqueue-lab shows it as "destroyed" meanwhile.  Who may: as
+ *	for a plain unlink.
+ *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL
+ *	(unknown flag, and as for BIND), ENAMETOOLONG (as for BIND).
  *
  * MQLAB_IOC_SEND  (in: struct mqlab_send)
  *	Enqueue one message of @len (0..msgsize) bytes at priority @prio.
@@ -161,6 +174,8 @@
  *	  EAGAIN    queue full and non-blocking
  *	  ETIMEDOUT queue still full when the timeout expired
  *	  EINTR     interrupted by a signal (see above)
+ *	  EIDRM     the queue was destroyed (MQLAB_UNLINK_DESTROY), before
+ *	            or while the sender was blocked; nothing is queued
  *	  EFAULT    bad @buf (nothing is queued)
  *	  ENOMEM    out of memory; or the queue is full and the message,
  *	            which a blocked sender keeps, fits neither in the
@@ -184,7 +199,7 @@
  *	dequeued and lost (EFAULT).
  *	Errors:
  *	  EBADFD, EBADF (not open for reading), EINVAL, EAGAIN, ETIMEDOUT,
- *	  EINTR, EFAULT as for SEND
+ *	  EINTR, EIDRM, EFAULT as for SEND
  *	  EMSGSIZE  @len is smaller than the next message; the message stays
  *	            queued and @len is set to the size needed
  *
@@ -208,7 +223,7 @@
  *	A non-blocking call on a full queue returns the count that fitted
  *	(EAGAIN when none did).
  *	Errors (only when no message was sent):
- *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, ENOMEM as for SEND
+ *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM as for SEND
  *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
  *	            @timeout (as for SEND); the first message's @prio >=
  *	            MQLAB_PRIO_MAX or its @pid, @uid or @timestamp_ns not 0
@@ -237,7 +252,7 @@
  *	than maxmsg for a while; no blocked sender is moved in until it
  *	is below maxmsg again.
  *	Errors (only when no message was received):
- *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR as for RECV
+ *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, EIDRM as for RECV
  *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
  *	            @timeout
  *	  EMSGSIZE  the next message is longer than the first buffer
@@ -246,12 +261,13 @@
  *
  * MQLAB_IOC_GETATTR  (out: struct mqlab_attr)
  *	Bound fd only.  The queue's attributes and counters, and this fd's
- *	flags.  Errors: EBADFD, EFAULT.
+ *	flags.  Errors: EBADFD, EIDRM (the queue was destroyed), EFAULT.
  *
  * MQLAB_IOC_SETATTR  (in: struct mqlab_setattr)
  *	Bound fd only.  Set this fd's flags (only MQLAB_FD_NONBLOCK, which
  *	is the fd's O_NONBLOCK); like mq_setattr().
- *	Errors: EBADFD, EINVAL (unknown flag, non-zero pad), EFAULT.
+ *	Errors: EBADFD, EIDRM (the queue was destroyed), EINVAL (unknown
+ *	flag, non-zero pad), EFAULT.
  *
  * MQLAB_IOC_NOTIFY  (in: struct mqlab_notify)
  *	Bound fd only.  Register (or remove) this process for a one-shot
@@ -272,9 +288,10 @@
  *	                       MQLAB_NOTIFY_ACK (what a library needs for
  *	                       SIGEV_THREAD)
  *	  MQLAB_NOTIFY_ACK     clear this fd's pending EPOLLPRI event
- *	Errors: EBADFD, EBUSY (a registration is in place, even the
- *	caller's own), EINVAL (bad action, @signo outside 1..64, or a
- *	non-zero @signo or @value for an action other than SIGNAL), EFAULT.
+ *	Errors: EBADFD, EIDRM (the queue was destroyed), EBUSY (a
+ *	registration is in place, even the caller's own), EINVAL (bad
+ *	action, @signo outside 1..64, or a non-zero @signo or @value for
+ *	an action other than SIGNAL), EFAULT.
  *
  * read(2) on a bound fd receives one message (EMSGSIZE when the buffer is
  * too small; the message stays queued).  A zero-length message (which
@@ -283,7 +300,8 @@
  * one message at priority 0; a write of 0 bytes is EINVAL, so that no
  * write() makes a message that a stream reader would take for end of
  * file.  poll(2) reports EPOLLIN when a message is queued, EPOLLOUT when
- * there is room, and EPOLLPRI for a fired MQLAB_NOTIFY_EVENT.
+ * there is room, EPOLLPRI for a fired MQLAB_NOTIFY_EVENT, and only
+ * EPOLLERR | EPOLLHUP once the queue is destroyed (MQLAB_UNLINK_DESTROY).
  * poll(2), select(2) and epoll work on an fd whatever its state
  * (MQLAB_FEAT_POLL_UNBOUND).  An unbound fd reports no event: not
  * EPOLLERR, which is always reported and would make a level-triggered
@@ -295,8 +313,8 @@
  * EPOLLERR and such a watch stays silent.
  *
  * /proc/mqueue-lab lists the queues, one line each after a header:
- * name, owner, mode, attributes, counters, charge and state ("named" or
- * "unlinked").  A reader sees the named queues it owns or could bind;
+ * name, owner, mode, attributes, counters, charge and state ("named",
+ * "unlinked" or "destroyed").  A reader sees the named queues it owns or could bind;
  * CAP_SYS_ADMIN (initial user namespace) sees every queue, and also the
  * unlinked ones that fds keep alive.  MQLAB_PROC_USERS_PATH lists each
  * user's live queues, charged bytes and bytes held by blocked senders;
@@ -348,6 +366,9 @@
 #define MQLAB_FEAT_KERNEL_LIMITS _BITULL(5)
 /* MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
 #define MQLAB_FEAT_BATCH	_BITULL(6)
+/* Bit 7 is left for another developer's feature. */
+/* MQLAB_UNLINK_DESTROY: unlink and end the queue at once (EIDRM) */
+#define MQLAB_FEAT_DESTROY	_BITULL(8)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -379,10 +400,14 @@ struct mqlab_bind {
 	__u64 msgsize;		/* CREATE only; 0 = module default */
 };
 
+/* struct mqlab_unlink.flags */
+#define MQLAB_UNLINK_DESTROY	_BITUL(0)	/* end the queue too (EIDRM) */
+#define MQLAB_UNLINK_FLAGS	MQLAB_UNLINK_DESTROY
+
 struct mqlab_unlink {
 	__u64 name;		/* user pointer to the name bytes */
 	__u32 name_len;		/* 1 .. MQLAB_NAME_MAX */
-	__u32 flags;		/* zero; none defined */
+	__u32 flags;		/* MQLAB_UNLINK_* */
 };
 
 /*
