@@ -42,7 +42,7 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl tests/bench
+	tests/lib tests/posix tests/mqctl tests/bench tests/fuzz
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
