@@ -137,6 +137,11 @@ result $? "module is clean under sparse (C=2) and W=1" "$log"
 
 step "checkpatch --strict is clean on Kbuild, kmod/ and uapi/" $MAKE style
 
+# The syzkaller description describes every ioctl and struct of the uapi
+# header (tests/syzkaller/check.sh; under a second).
+step "syzkaller description matches the uapi header (tests/syzkaller)" \
+	sh tests/syzkaller/check.sh
+
 # The second LTS kernel: Debian's 6.12 (tools/deps.sh installs it).
 kver612=$(ls /lib/modules 2>/dev/null | grep '^6\.12\.[0-9]*+deb[0-9]*-amd64$' |
 	sort -V | tail -n 1)
