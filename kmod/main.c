@@ -171,7 +171,14 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 	/* rw_verify_area() already capped count at MAX_RW_COUNT. */
 	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK,
 			    &forever, &info);
-	return ret ? ret : info.len;
+	/*
+	 * Not "ret ? ret : info.len": with info.len a u32 that expression
+	 * is unsigned, and a 64-bit caller got -EAGAIN or -ERESTARTSYS as
+	 * a count of about 4 GiB (found by tests/fuzz/mqfuzz).
+	 */
+	if (ret)
+		return ret;
+	return info.len;
 }
 
 static ssize_t mqlab_write(struct file *file, const char __user *buf,
