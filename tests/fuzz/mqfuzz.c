@@ -45,7 +45,7 @@
  *
  * Bounds and replay:
  *   MQFUZZ_SEED=N   the seed (default: from the clock and pid; printed)
- *   MQFUZZ_ITERS=N  iterations of the ioctl fuzz (default 20000, or 3000
+ *   MQFUZZ_ITERS=N  iterations of the ioctl fuzz (default 20000, or 15000
  *                   on a debug kernel: /sys/kernel/debug/kmemleak exists)
  * The sequence of calls depends only on the seed (never on results), so
  * MQFUZZ_SEED=<seed> MQFUZZ_ITERS=<iteration+1> replays a failure up to
@@ -80,7 +80,7 @@ struct mqfuzz_cmd {
 #define MAXLOG		10	/* violations printed */
 #define TIMER_US	3000	/* bound on a call that blocks */
 #define ITERS_STOCK	20000
-#define ITERS_DEBUG	3000
+#define ITERS_DEBUG	15000
 
 /* Per-command counters; index NCMDS: a non-command, +1 read, +2 write. */
 struct stat1 {
@@ -581,7 +581,7 @@ static void violation(struct fuzz *f, unsigned long it, const char *what,
 {
 	if (f->violations++ < MAXLOG)
 		printf("# VIOLATION seed %llu iteration %lu: %s (cmd or size %#lx)"
-		       " returned %ld errno %s; documented: %s, EFAULT\n",
+		       " returned %ld errno %s; documented: %s (and EFAULT)\n",
 		       (unsigned long long)seed, it, what, cmd, ret, ename(e),
 		       doc);
 }
