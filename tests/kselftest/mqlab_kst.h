@@ -88,7 +88,12 @@ static inline __u64 mqk_ptr(const void *p)
 	return (__u64)(uintptr_t)p;
 }
 
-static inline int mqk_ret(int ret)
+/*
+ * long, not int: read() and write() return ssize_t, and an int would
+ * turn a bogus count of 4294967285 into -11, which then reads as the
+ * errno of whatever call failed before (EAGAIN, say).
+ */
+static inline long mqk_ret(long ret)
 {
 	return ret < 0 ? -errno : ret;
 }
