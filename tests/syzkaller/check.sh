@@ -64,7 +64,7 @@ t=$(txt_items)
 bad=0
 say() { echo "syzkaller check: $*" >&2; bad=1; }
 
-[ -n "$(echo "$h" | grep '^cmd ')" ] || say "no MQLAB_IOC_* command found in $hdr"
+echo "$h" | grep -q '^cmd ' || say "no MQLAB_IOC_* command found in $hdr"
 for c in $(echo "$h" | awk '$1 == "cmd" { print $2 }'); do
 	echo "$t" | grep -qx "cmd $c" ||
 		say "$c of the header has no ioctl\$$c(... cmd const[$c] ...) in $txt"
