@@ -5,9 +5,12 @@
 #   make            module (for this machine's kernel if its headers are
 #                   installed, else for the VM's kernel) and user space
 #   make demo       install missing packages, build, boot the VM, run the story
+#   make shell      the VM with the module loaded and a prompt (docs/LAB.md)
+#   make check-lab N  the test that checks lab exercise N (docs/LAB.md)
 #   make check      install missing packages, run every test, print
 #                   "N passed, N failed"
 #   make vm-check T=GLOB   only the VM tests whose file names match GLOB
+#   make check ARCH=arm64   only the arm64 lane (tools/arm64/arm64.mk)
 #   make check-debug  the whole VM suite and the detector proof on a debug
 #                   kernel (KASAN, lockdep, kmemleak, ...), built once into
 #                   a cache outside the repo (tools/kernel/build-debug.sh)
@@ -42,10 +45,11 @@ CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl tests/bench tests/fuzz
+	tests/lib tests/posix tests/mqctl tests/bench tests/lab tests/stress \
+	tests/fuzz
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
-.PHONY: all module user deps demo check vm-check vm-shell vm-demo vm-module vm-initrd \
+.PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
 	install clean bench bench-vm bench-host \
 	style sparse $(USER_DIRS)
@@ -129,8 +133,26 @@ vm-bugs: vm-initrd
 check-debug: deps
 	@sh tools/check.sh --debug-only
 
+# The story and nothing else: the build goes to build/demo-build.log
+# (its tail is shown if it fails), the VM prints only the story.
+DEMO_LOG := $(BUILD)/demo-build.log
 demo: deps
-	@$(MAKE) --no-print-directory vm-demo
+	@mkdir -p $(BUILD)
+	@echo "==> building and booting the VM (build log: build/demo-build.log)"
+	@$(MAKE) --no-print-directory VM_RUN=$(VM_RUN) vm-initrd > $(DEMO_LOG) 2>&1 || \
+		{ tail -n 20 $(DEMO_LOG); exit 1; }
+	@$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) demo; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
+
+# For students (docs/LAB.md): the VM with the module loaded, the tools
+# and trace-cmd on PATH, and a shell prompt.  Ctrl-a x leaves.
+shell: deps
+	@mkdir -p $(BUILD)
+	@echo "==> building the VM (build log: build/shell-build.log)"
+	@$(MAKE) --no-print-directory VM_RUN=$(VM_RUN) vm-initrd > $(BUILD)/shell-build.log 2>&1 || \
+		{ tail -n 20 $(BUILD)/shell-build.log; exit 1; }
+	@$(VM_ENV) sh tools/vm/run.sh $(KVER) $(VM_INITRD) shell; \
+		st=$$?; rm -rf $(VM_RUN); exit $$st
 
 # The benchmark (tests/bench).  CLOCK=icount: one vCPU counting
 # instructions, figures that repeat; CLOCK=wall: -smp 2 and the wall
@@ -168,7 +190,35 @@ bench-host: module user
 		sh tests/bench/chart.sh $(BENCH_NAME).tsv $(BENCH_NAME).svg; exit $$st
 
 check: deps
-	@sh tools/check.sh
+	@sh tools/check.sh $(if $(filter arm64,$(ARCH)),--arm64-only)
+
+include tools/arm64/arm64.mk
+
+# make check-lab N (or N=...): the test that checks exercise N of
+# docs/LAB.md, in the VM.  A check that SKIPs (exercise not done yet)
+# fails here.  About 2 minutes: one boot.
+LAB_TEST_1 := 70-lab-1
+LAB_TEST_2 := 70-lab-2
+LAB_TEST_3 := 70-lab-3
+LAB_TEST_4 := 10-wake
+LAB_TEST_5 := 50-demo
+LAB_TEST_6 := 70-lab-6
+LAB_NRS := 1 2 3 4 5 6
+LAB := $(or $(N),$(firstword $(filter $(LAB_NRS),$(MAKECMDGOALS))))
+check-lab:
+	@mkdir -p $(BUILD); test -n "$(LAB_TEST_$(LAB))" || \
+		{ echo "usage: make check-lab N, N one of $(LAB_NRS) (docs/LAB.md)"; exit 2; }
+	@echo "==> exercise $(LAB): $(LAB_TEST_$(LAB))"
+	@$(MAKE) --no-print-directory vm-check T='$(LAB_TEST_$(LAB))' | \
+		tee $(BUILD)/check-lab.log; \
+	res=$$(grep -a '^MQLAB-RESULT: ' $(BUILD)/check-lab.log | tail -n 1); \
+	echo "$$res" | grep -q ' 0 failed, 0 skipped' || \
+		{ echo "check-lab $(LAB): not passed ($$res)"; exit 1; }; \
+	echo "check-lab $(LAB): passed"
+ifneq ($(filter check-lab,$(MAKECMDGOALS)),)
+$(LAB_NRS):
+	@:
+endif
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man

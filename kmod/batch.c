@@ -28,6 +28,7 @@
 #include <linux/uaccess.h>
 
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /*
  * The working state of one batch call, too large for the stack: the
@@ -72,6 +73,7 @@ static bool mqlab_wake_pending(const struct mqlab_wake *wake)
 static struct mqlab_msg *mqlab_batch_build(const struct mqlab_queue *q,
 					   const struct mqlab_batch_msg *d)
 {
+	trace_mqlab_send(q, d->len, d->prio);
 	if (d->prio >= MQLAB_PRIO_MAX || d->pid || d->uid || d->timestamp_ns)
 		return ERR_PTR(-EINVAL);
 	return mqlab_msg_build(q, u64_to_user_ptr(d->buf), d->len, d->prio);
@@ -161,6 +163,7 @@ int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
 			mqlab_msg_free(b->msg[i]);
 	}
 	kfree(b);
+	trace_mqlab_send_return(q, ret);
 	return ret;
 }
 
@@ -270,6 +273,7 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 	b = mqlab_batch_get(umsgs, count);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
+	trace_mqlab_receive(q, b->d[0].len, 0);
 	mqlab_batch_wake_init(b, &wake);
 
 	spin_lock(&q->lock);
@@ -314,5 +318,6 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 		mqlab_msg_free(b->msg[i]);
 out_free:
 	kfree(b);
+	trace_mqlab_receive_return(q, ret, NULL);
 	return ret;
 }

@@ -16,8 +16,37 @@
 #define MQLAB_COMPAT_H
 
 #include <linux/ktime.h>
+#include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/time_namespace.h>
+
+/*
+ * PREEMPT_RT before 6.4 declares rt_spin_lock() and rt_spin_unlock(),
+ * which spin_lock() and spin_unlock() are there, without sparse's
+ * context annotations (6.4 added them: 6.12-rt has them).  So sparse
+ * counts no lock taken and reports a context imbalance in every
+ * function annotated __releases() or __acquires() and in their callers.
+ * For sparse alone (the compiled code is the same), the two calls with
+ * the annotations.  That header is told apart by the macro the same
+ * change removed from it, __spin_trylock_irqsave().
+ */
+#if defined(__CHECKER__) && defined(CONFIG_PREEMPT_RT) && \
+	defined(__spin_trylock_irqsave)
+static inline void mqlab_rt_spin_lock(spinlock_t *lock) __acquires(lock)
+{
+	rt_spin_lock(lock);
+	__acquire(lock);
+}
+
+static inline void mqlab_rt_spin_unlock(spinlock_t *lock) __releases(lock)
+{
+	__release(lock);
+	rt_spin_unlock(lock);
+}
+
+#define spin_lock(lock)		mqlab_rt_spin_lock(lock)
+#define spin_unlock(lock)	mqlab_rt_spin_unlock(lock)
+#endif
 
 /* CLOCK_MONOTONIC of current's time namespace minus that of the host. */
 static inline ktime_t mqlab_timens_monotonic_offset(void)

@@ -21,8 +21,9 @@
  *
  * Batched send/receive (batch.c) loop over mqlab_deliver(), mqlab_peek()
  * and mqlab_dequeue() with mqlab_refill().  Later work hooks in here: a
- * per-queue message cache replaces mqlab_msg_load()/mqlab_msg_free(), and
- * tracepoints go into mqlab_send() and mqlab_receive().
+ * per-queue message cache replaces mqlab_msg_load()/mqlab_msg_free().
+ * The trace events (mqueue_lab_trace.h) sit where a message moves: send
+ * and receive entry and return, enqueue, dequeue, hand-off, block, wake.
  */
 #include <linux/cred.h>
 #include <linux/hrtimer.h>
@@ -41,6 +42,7 @@
 
 #include "compat.h"
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /*
  * MEMORY ORDERING (the MQ_BARRIER comment of ipc/mqueue.c, adapted)
@@ -291,6 +293,7 @@ static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	mqlab_insert(q, msg);
+	trace_mqlab_enqueue(q, msg);
 }
 
 /* Tree order of a message put back: before every message of its priority. */
@@ -334,6 +337,7 @@ void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_erase_cached(&msg->node, &q->msgs);
 	q->curmsgs--;
 	q->curbytes -= msg->len;
+	trace_mqlab_dequeue(q, msg);
 }
 
 /* Free every queued message; the queue is dead, no lock needed. */
@@ -363,6 +367,8 @@ static void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
 
 	lockdep_assert_held(&q->lock);
 
+	trace_mqlab_wake(q, w->task, nr_waiters == &q->nr_recv_waiters ?
+			 MQLAB_TRACE_RECV : MQLAB_TRACE_SEND, w->result);
 	list_del(&w->list);
 	(*nr_waiters)--;
 	task = get_task_struct(w->task);
@@ -425,6 +431,11 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 
 	lockdep_assert_held(&q->lock);
 
+	if (waiters == &q->recv_waiters)
+		trace_mqlab_block(q, MQLAB_TRACE_RECV, w->buf_len, 0);
+	else
+		trace_mqlab_block(q, MQLAB_TRACE_SEND, w->msg->len,
+				  w->msg->prio);
 	w->task = current;
 	WRITE_ONCE(w->state, MQLAB_WAIT_NONE);
 	list_add_tail(&w->list, waiters);
@@ -484,6 +495,7 @@ bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 	while ((r = list_first_entry_or_null(&q->recv_waiters,
 					     struct mqlab_waiter, list))) {
 		if (r->buf_len >= msg->len) {
+			trace_mqlab_handoff(q, msg, r->task);
 			r->msg = msg;
 			q->received++;
 			mqlab_waiter_done(q, r, &q->nr_recv_waiters, wake);
@@ -624,13 +636,18 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 	struct mqlab_msg *msg;
 	int ret;
 
+	trace_mqlab_send(q, len, prio);
 	msg = mqlab_msg_build(q, buf, len, prio);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		goto out;
+	}
 
 	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
 		mqlab_msg_free(msg);
+out:
+	trace_mqlab_send_return(q, ret);
 	return ret;
 }
 
@@ -703,15 +720,19 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 	struct mqlab_msg *msg;
 	int ret;
 
+	trace_mqlab_receive(q, buf_len, 0);
 	memset(info, 0, sizeof(*info));
 	ret = mqlab_receive_msg(q, buf_len, nonblock, dl, &msg, &info->len);
-	if (ret)
+	if (ret) {
+		trace_mqlab_receive_return(q, ret, NULL);
 		return ret;
+	}
 
 	/* Outside the queue lock: this may fault and sleep. */
 	ret = mqlab_msg_store(buf, msg);
 	if (!ret)
 		mqlab_msg_info(msg, info);
+	trace_mqlab_receive_return(q, ret, msg);
 	mqlab_msg_free(msg);
 	return ret;
 }

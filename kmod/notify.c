@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /*
  * Clear the registration and hand back its owner reference, for the
@@ -87,6 +88,7 @@ void mqlab_notify_fire(struct mqlab_queue *q, struct mqlab_wake *wake)
 	if (!q->notify.owner)
 		return;
 
+	trace_mqlab_notify(q, &q->notify);
 	if (q->notify.action == MQLAB_NOTIFY_EVENT) {
 		q->notify.file->notify_pending = true;
 		wake->poll |= EPOLLPRI;

@@ -31,6 +31,7 @@
 #include <linux/string.h>
 
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /* What a lookup compares: a name that is not NUL-terminated. */
 struct mqlab_name_key {
@@ -207,6 +208,7 @@ static void mqlab_queue_unname(struct mqlab_queue *q)
 	WARN_ON(rhashtable_remove_fast(&mqlab_table, &q->hnode,
 				       mqlab_table_params));
 	q->named = false;
+	trace_mqlab_queue_unlink(q);
 }
 
 static void mqlab_queue_release(struct kref *ref)
@@ -221,6 +223,7 @@ static void mqlab_queue_release(struct kref *ref)
 	list_del(&q->all);
 	mutex_unlock(&mqlab_table_mutex);
 
+	trace_mqlab_queue_free(q);
 	mqlab_msg_free_all(q);
 	put_pid(q->notify.owner);
 	mqlab_uncharge_queue(q->acct, q->charge, q->mq_bytes);
@@ -290,6 +293,7 @@ static struct mqlab_queue *mqlab_create(struct file *file,
 			new = NULL;
 			kref_get(&q->ref);	/* the fd's reference */
 			*created = true;
+			trace_mqlab_queue_create(q);
 		}
 	}
 	mutex_unlock(&mqlab_table_mutex);

@@ -39,6 +39,8 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+
+#include "compat.h"
 #include <linux/mqueue_lab.h>
 
 struct cred;

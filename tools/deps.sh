@@ -11,7 +11,7 @@ PKGS="
 gcc                     compiler
 make                    build driver
 libc6-dev               user-space headers
-gcc-multilib            32-bit test builds (the compat_ioctl path)
+gcc-12-multilib         32-bit test builds (compat_ioctl; not gcc-multilib: tests/m32.mk)
 pkg-config              finds Check and installs libmqdev.pc
 check                   host unit tests
 cpio                    packs the VM's initramfs
@@ -23,6 +23,15 @@ linux-image-amd64       the VM's kernel (Debian stock 6.1)
 linux-headers-amd64     builds the module for that kernel
 linux-image-6.12-amd64  the second LTS kernel the VM suite runs on
 linux-headers-6.12-amd64  builds the module for it
+linux-image-rt-amd64    PREEMPT_RT 6.1: spinlock_t sleeps there (VM lane)
+linux-headers-rt-amd64  builds the module for it
+linux-image-6.12-rt-amd64  PREEMPT_RT 6.12 (VM lane)
+linux-headers-6.12-rt-amd64  builds the module for it
+gcc-aarch64-linux-gnu   cross-builds the module and the tests for arm64
+gcc-arm-linux-gnueabihf  the 32-bit (arm32 compat) tests of the arm64 lane
+libc6-dev-arm64-cross   their C libraries (only recommended by the compilers)
+libc6-dev-armhf-cross   the same for arm32
+qemu-system-arm         the arm64 VM (qemu-system-aarch64 -M virt)
 linux-source-6.1        kselftest_harness.h, checkpatch.pl, the debug kernel's source
 flex                    the debug kernel's build (tools/kernel/): Kconfig's lexer
 bison                   its Kconfig parser
@@ -30,6 +39,7 @@ libelf-dev              its objtool (ORC unwinder, ftrace call sites)
 bc                      its kernel/time/timeconst.h
 sparse                  make sparse (C=2)
 man-db                  man page checks
+trace-cmd               make shell: the lab's tracing tool, carried into the VM
 "
 
 names=$(printf '%s\n' "$PKGS" | awk 'NF { print $1 }')

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # 50-demo - run the mqueue-lab story (mq-demo) and check what it showed
 # (TAP, busybox ash): B received A's text with A's priority, pid and uid,
-# /proc/mqueue-lab listed the queue after both processes had exited, and
-# `mqctl rm` removed it at the end.
+# /proc/mqueue-lab listed the queue after both processes had exited,
+# `mqctl rm` removed it at the end, and the kernel's side (mq-timeline,
+# from the trace events) told the hand-off in order.
 q=xyz
 text="hello from A"
 prio=5
@@ -24,7 +25,7 @@ if [ ! -c /dev/mqueue-lab ]; then
 	echo "ok 1 mqueue-lab story # SKIP /dev/mqueue-lab is missing"
 	exit 0
 fi
-echo "1..9"
+echo "1..13"
 
 mq-demo "$q" "$text" "$prio" > "$out" 2>&1
 rc=$?
@@ -59,4 +60,25 @@ check "/proc/mqueue-lab lists $q after A and B exited" \
 # The last step removed it.
 check "mqctl rm removed $q at the end" \
 	[ -z "$(grep -E "^$q[[:space:]]|[[:space:]]$q([[:space:]]|\$)" /proc/mqueue-lab)" ]
+
+# The timeline, after its narration line: A's send enters the kernel,
+# the message is handed to B, who was blocked; A wakes B; B's receive
+# returns A's message.  Line numbers give the order.
+tl=$(sed -n '/^==> the same story from the kernel/,/^==> the end/p' "$out")
+# before X Y: both lines were found, X first.
+before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
+at() { echo "$tl" | grep -n -F "$1" | head -n 1 | cut -d: -f1; }
+blocks=$(at "B blocks in receive: the queue is empty")
+enters=$(at "A's send enters the kernel: ${#text} bytes at priority $prio")
+handed=$(at "the message is handed straight to B, who was blocked")
+wakes=$(at "A wakes B, blocked in receive")
+returns=$(at "B's receive returns 0: ${#text} bytes, priority $prio, from A")
+check "timeline: B blocks before A's send enters the kernel ($blocks < $enters)" \
+	before "$blocks" "$enters"
+check "timeline: the message is handed to B after A's send entered ($enters < $handed)" \
+	before "$enters" "$handed"
+check "timeline: A wakes B after the hand-off ($handed < $wakes)" \
+	before "$handed" "$wakes"
+check "timeline: B's receive returns A's message after the wake-up ($wakes < $returns)" \
+	before "$wakes" "$returns"
 rm -f "$out"

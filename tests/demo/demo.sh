@@ -9,12 +9,29 @@
 # it and blocks in receive on it, empty.  A sends one message and exits.
 # The kernel hands the message to B, which wakes up, prints it with A's
 # pid and uid, and exits.  The queue outlives both: /proc/mqueue-lab still lists it
-# until `mqctl rm` removes it.  Exit status 0 when every step worked.
+# until `mqctl rm` removes it.  Then the same story from the kernel's
+# side: the mqueue_lab trace events of the queue, recorded in a trace
+# instance of the demo's own and told by mq-timeline.  Exit status 0 when
+# every step worked.
 q=${1:-xyz}
 text=${2:-hello from A}
 prio=${3:-5}
 
 say() { echo "==> $*"; }
+tracefs=/sys/kernel/tracing
+inst=""
+
+# trace_on: record the mqueue_lab events in an instance of our own.
+trace_on() {
+	[ -d $tracefs/events ] ||
+		mount -t tracefs nodev $tracefs 2> /dev/null || return 1
+	[ -d $tracefs/events/mqueue_lab ] || return 1
+	inst=$tracefs/instances/mq-demo.$$
+	mkdir "$inst" 2> /dev/null &&
+		echo 1 > "$inst/events/mqueue_lab/enable" && return 0
+	inst=""
+	return 1
+}
 fail() { echo "mq-demo: $*" >&2; exit 1; }
 
 # waiting_receivers of the queue, from `mqctl stat` (empty if no queue).
@@ -30,6 +47,8 @@ if mqctl stat "$q" > /dev/null 2>&1; then
 	say "removing queue $q, left over from an earlier run"
 	mqctl rm "$q" || fail "cannot remove the old queue $q"
 fi
+
+trace_on || say "(no tracefs or no mqueue_lab events: the kernel's side is not shown)"
 
 say "A creates queue $q in the kernel and will send once a receiver sleeps on it"
 mq-sender -w "$text" "$prio" "$q" &
@@ -73,4 +92,12 @@ cat /proc/mqueue-lab || fail "cannot read /proc/mqueue-lab"
 say "mqctl rm $q removes it:"
 mqctl rm "$q" || fail "mqctl rm $q failed"
 cat /proc/mqueue-lab
+
+if [ -n "$inst" ]; then
+	say "the same story from the kernel's side (the trace events of $q):"
+	echo 0 > "$inst/events/mqueue_lab/enable"
+	mq-timeline -f "$inst/trace" "$q" A=$a B=$b ||
+		{ rmdir "$inst"; fail "no trace event of $q"; }
+	rmdir "$inst"
+fi
 say "the end"

@@ -112,19 +112,6 @@ static int caps_keep(__u32 keep)
 
 #define CAPBIT(c)	(1U << (c))
 
-/* Write @text to the file @path: 0 or -errno. */
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -errno;
-}
-
 /*
  * Access mode 3 (O_ACCMODE: neither read nor write) asks for no
  * permission, so it must not bind at all: EINVAL, as mq_open() gives,
@@ -314,10 +301,10 @@ TEST_F(access, capability_in_a_user_namespace)
 				    sizeof(err));
 			_exit(0);
 		}
-		CHILD_CHECK(write_file("/proc/self/uid_map",
+		CHILD_CHECK(mqk_write_file("/proc/self/uid_map",
 				       "0 " NOBODY_STR " 1") == 0);
-		CHILD_CHECK(write_file("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(write_file("/proc/self/gid_map",
+		CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
+		CHILD_CHECK(mqk_write_file("/proc/self/gid_map",
 				       "0 " NOBODY_STR " 1") == 0);
 		CHILD_CHECK(write(status[1], &err, sizeof(err)) == sizeof(err));
 		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == 0);

@@ -263,6 +263,19 @@ static inline int mqk_notify(int fd, __u32 action, __u32 signo, __u64 value)
 	return mqk_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
 }
 
+/* Write @text to the file @path: 0 or -errno. */
+static inline int mqk_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -errno;
+}
+
 static inline __u64 mqk_now_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -290,6 +303,16 @@ static inline void mqk_sleep_ms(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/*
+ * A debug kernel (the debug lane's: KASAN, lockdep, kmemleak, ...) is
+ * known by its kmemleak file; there every object carries metadata and
+ * every call costs many times what it costs on a stock kernel.
+ */
+static inline bool mqk_debug_kernel(void)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
 }
 
 /* poll(2) @fd once, without waiting: its revents, or -1. */

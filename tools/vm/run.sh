@@ -23,14 +23,37 @@ if [ "${VM_ICOUNT:-}" = 1 ]; then
 	accel=tcg,thread=single icount="-icount shift=0,sleep=off" smp=1
 fi
 
+# VM_ARCH=arm64: Debian's arm64 kernel (the arm64 lane, tools/arm64/) on
+# the emulated board "virt", its console on the PL011 UART.
+qemu=qemu-system-x86_64 board='' console=ttyS0
+if [ "${VM_ARCH:-}" = arm64 ]; then
+	qemu=qemu-system-aarch64 board="-M virt -cpu cortex-a57" console=ttyAMA0
+fi
+
+# demo and shell: no default devices (no NIC, so no iPXE; no VGA, so
+# SeaBIOS writes nothing to the serial line), only the console: the
+# output is the story alone.
+display=-nographic
+case "$mode" in
+demo|shell) display="-nodefaults -no-user-config -display none -serial mon:stdio" ;;
+esac
 # shellcheck disable=SC2086
-set -- qemu-system-x86_64 -accel "$accel" $icount -smp "$smp" -m "${VM_MEM:-1G}" \
-	-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 mqlab.mode=$mode mqlab.filter=$filter${VM_APPEND:+ $VM_APPEND}"
+set -- $qemu $board -accel "$accel" $icount -smp "$smp" -m "${VM_MEM:-1G}" \
+	$display -no-reboot -kernel "$kernel" -initrd "$initrd" \
+	-append "console=$console quiet panic=-1 mqlab.mode=$mode mqlab.filter=$filter${VM_APPEND:+ $VM_APPEND}"
 if [ "$mode" = shell ]; then
 	exec "$@"
 fi
-timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log"
+# The demo shows the story only: not the result line, nor the kernel's
+# messages (its "reboot: Power down"); the log keeps everything.
+show() {
+	if [ "$mode" = demo ]; then
+		grep -av -e '^MQLAB-DEMO-EXIT: ' -e '^\[ *[0-9]*\.[0-9]*\] '
+	else
+		cat
+	fi
+}
+timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log" | show
 qrc=$?
 case "$mode" in
 check|bugs)
