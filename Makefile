@@ -14,9 +14,14 @@
 #   make check-debug  the whole VM suite and the detector proof on a debug
 #                   kernel (KASAN, lockdep, kmemleak, ...), built once into
 #                   a cache outside the repo (tools/kernel/build-debug.sh)
-#   make install DESTDIR=... PREFIX=/usr/local   library, headers, tools, man
+#   make install DESTDIR=... PREFIX=/usr/local   module, library, headers,
+#                   mqctl, man pages (INSTALL_MODULE=0: not the module);
+#                   make uninstall (same variables) removes exactly those
+#   make dkms-install / make dkms-remove   the module under DKMS (dkms.conf)
 #   make style      checkpatch --strict on the kernel code
 #   make sparse     the module with sparse (C=2) and W=1
+#   make lint       checkpatch, sparse on 6.1 and 6.12, clang-format,
+#                   cppcheck, gcc -fanalyzer, shellcheck (tools/lint.sh)
 #   make bench      the benchmark in the VM (docs/PERFORMANCE.md); CLOCK=wall
 #                   for -smp 2 wall clock (the 4x4 work), HOST=1 on this
 #                   machine, BENCH_ARGS='--only=stream --reps=5' and such
@@ -42,6 +47,9 @@ KSRC_TAR := $(firstword $(wildcard /usr/src/linux-source-6.1.tar.xz))
 KSFT_INC := $(BUILD)/ksft
 KSFT_HDRS := $(KSFT_INC)/kselftest_harness.h $(KSFT_INC)/kselftest.h
 CHECKPATCH := $(BUILD)/ksrc/scripts/checkpatch.pl
+CLANG_FORMAT_CFG := $(BUILD)/ksrc/.clang-format
+# The kselftest build system, for the in-kernel-tree build (tools/ksft-tree.sh)
+KSFT_LIB_MK := $(BUILD)/ksrc/tools/testing/selftests/lib.mk
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
@@ -51,8 +59,8 @@ SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \
 	check-debug vm-bugs \
-	install clean bench bench-vm bench-host \
-	style sparse $(USER_DIRS)
+	install install-module uninstall dkms-install dkms-remove clean bench bench-vm bench-host \
+	style sparse lint ksft-tree $(USER_DIRS)
 
 all: module user
 
@@ -66,14 +74,17 @@ $(USER_DIRS): $(KSFT_HDRS)
 
 tests/mqctl tests/demo tools/mqctl tests/lib tests/unit tests/posix tests/bench: libmqdev
 
-$(KSFT_HDRS) $(CHECKPATCH) &:
+$(KSFT_HDRS) $(CHECKPATCH) $(CLANG_FORMAT_CFG) $(KSFT_LIB_MK) &:
 	@test -n "$(KSRC_TAR)" || { echo "linux-source-6.1 is not installed: run tools/deps.sh"; exit 1; }
 	rm -rf $(BUILD)/ksrc && mkdir -p $(BUILD)/ksrc $(KSFT_INC)
 	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc --strip-components=1 --wildcards \
 		'*/tools/testing/selftests/kselftest_harness.h' \
 		'*/tools/testing/selftests/kselftest.h' \
 		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
+		'*/scripts/const_structs.checkpatch' '*/.clang-format' \
+		'*/tools/testing/selftests/Makefile' '*/tools/testing/selftests/lib.mk' \
+		'*/tools/testing/selftests/kselftest/*' \
+		'*/tools/testing/selftests/run_kselftest.sh' '*/scripts/subarch.include'
 	cp $(BUILD)/ksrc/tools/testing/selftests/kselftest_harness.h \
 		$(BUILD)/ksrc/tools/testing/selftests/kselftest.h $(KSFT_INC)/
 
@@ -223,13 +234,63 @@ endif
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 
-install: user
+# The module goes in through kbuild's modules_install, into
+# $(DESTDIR)/lib/modules/<KDIR's release>/extra/, then depmod (kbuild skips
+# it in a DESTDIR without System.map).  INSTALL_MODULE=0: everything but
+# the module (a DESTDIR install on a machine without kernel headers).
+# CONFIG_MODULE_SIG_ALL= : kbuild would sign the module with the key of
+# the kernel's build, which a distribution's headers do not ship (DKMS
+# signs with the machine's own key: make dkms-install).
+INSTALL_MODULE ?= 1
+# The release the module is built for (its vermagic), where kbuild puts it.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MOD_INST = $(DESTDIR)/lib/modules/$(KREL)/extra/mqueue_lab.ko
+
+install: $(if $(filter 1,$(INSTALL_MODULE)),install-module)
 	$(SUBMAKE) -C libmqdev install
 	$(SUBMAKE) -C tools/mqctl install
 	install -D -m 0644 kmod/mqueue-lab.4 $(DESTDIR)$(MANDIR)/man4/mqueue-lab.4
 
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install
+
+# DKMS (dkms.conf): the module's sources into /usr/src/mqueue-lab-VERSION,
+# then dkms add, build and install for KREL (KDIR's kernel; DKMS rebuilds
+# it for each kernel installed later).  dkms-remove undoes all of it.
+DKMS_VER = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+DKMS_SRC = /usr/src/mqueue-lab-$(DKMS_VER)
+
+dkms-install:
+	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	cp -r Kbuild kmod uapi dkms.conf $(DKMS_SRC)/
+	dkms add -m mqueue-lab -v $(DKMS_VER)
+	dkms install -m mqueue-lab -v $(DKMS_VER) -k $(KREL)
+
+dkms-remove:
+	-dkms remove -m mqueue-lab -v $(DKMS_VER) --all
+	rm -rf $(DKMS_SRC)
+
+# Exactly what install put there; directories stay.
+uninstall:
+	$(SUBMAKE) -C libmqdev uninstall
+	$(SUBMAKE) -C tools/mqctl uninstall
+	rm -f $(DESTDIR)$(MANDIR)/man4/mqueue-lab.4
+	rm -f $(MOD_INST)
+	if [ -z "$(DESTDIR)" ] && [ -n "$(KREL)" ]; then depmod $(KREL); fi
+
 style: $(CHECKPATCH)
 	perl $(CHECKPATCH) --no-tree --strict --quiet -f Kbuild kmod/*.[ch] uapi/linux/*.h
+
+# tests/kselftest built as a kselftest collection in a kernel tree
+# (build/ksrc): make -C tools/testing/selftests TARGETS=mqueue-lab.
+ksft-tree: $(KSFT_LIB_MK)
+	@sh tools/ksft-tree.sh
+
+# Every linter (tools/lint.sh), one result line each; L=NAME for one (L="a b"), tools/lint.sh --list
+lint: $(CHECKPATCH) $(CLANG_FORMAT_CFG)
+	@sh tools/lint.sh $(L)
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 W=1 modules

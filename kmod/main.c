@@ -172,9 +172,8 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK,
 			    &forever, &info);
 	/*
-	 * Not "ret ? ret : info.len": with info.len a u32 that expression
-	 * is unsigned, and a 64-bit caller got -EAGAIN or -ERESTARTSYS as
-	 * a count of about 4 GiB (found by tests/fuzz/mqfuzz).
+	 * Not "ret ? ret : info.len": that is an unsigned int, so -EMSGSIZE
+	 * would come back as a count of 4294967206 bytes to a 64-bit caller.
 	 */
 	if (ret)
 		return ret;
@@ -311,3 +310,5 @@ module_exit(mqlab_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mqueue-lab developers");
 MODULE_DESCRIPTION("Named message queues behind the misc device /dev/mqueue-lab");
+/* The package's version: dkms.conf's PACKAGE_VERSION (make lint compares). */
+MODULE_VERSION("1.1.0");

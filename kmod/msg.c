@@ -340,13 +340,20 @@ void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	trace_mqlab_dequeue(q, msg);
 }
 
-/* Free every queued message; the queue is dead, no lock needed. */
+/*
+ * Free every queued message; the queue is dead, no lock needed.  Up to
+ * maxmsg_max (65,536) of them: let others run between them, or a debug
+ * kernel, whose every free checks for live debug objects, stalls RCU.
+ */
 void mqlab_msg_free_all(struct mqlab_queue *q)
 {
 	struct mqlab_msg *msg, *tmp;
 
-	rbtree_postorder_for_each_entry_safe(msg, tmp, &q->msgs.rb_root, node)
+	might_sleep();
+	rbtree_postorder_for_each_entry_safe(msg, tmp, &q->msgs.rb_root, node) {
 		mqlab_msg_free(msg);
+		cond_resched();
+	}
 	q->msgs = RB_ROOT_CACHED;
 }
 

@@ -40,6 +40,10 @@ bc                      its kernel/time/timeconst.h
 sparse                  make sparse (C=2)
 man-db                  man page checks
 trace-cmd               make shell: the lab's tracing tool, carried into the VM
+dkms                    make dkms-install, and the check that dkms builds it
+shellcheck              make lint: every shell script
+cppcheck                make lint: user space
+clang-format            make lint: the kernel's .clang-format on kmod/, uapi/
 "
 
 names=$(printf '%s\n' "$PKGS" | awk 'NF { print $1 }')

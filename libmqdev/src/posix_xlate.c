@@ -140,6 +140,11 @@ int mqposix_abstime(const struct timespec *abs, uint32_t *ioflags,
 	return 0;
 }
 
+/*
+ * A positive errno for errno (checkpatch's USE_NEGATIVE_ERRNO does not
+ * apply), and ENOSYS without the device, what glibc reports on a kernel
+ * without POSIX mq (nor does ENOSYS): make lint ignores both here.
+ */
 int mqposix_errno(int err)
 {
 	if (err == -ENOTTY || err == -EBADFD)

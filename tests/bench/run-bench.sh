@@ -19,6 +19,7 @@ P=/sys/module/mqueue_lab/parameters
 
 loaded=0
 err=$(mktemp)
+# shellcheck disable=SC2086 # PARAMS: name=value words, split at blanks
 if [ -d /sys/module/mqueue_lab ]; then
 	echo "# mqueue_lab is loaded already: using it as it is" \
 		"(max_queues=$(cat $P/max_queues))"

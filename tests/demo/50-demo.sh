@@ -55,11 +55,11 @@ check "B printed A's uid ($(id -u)) as the sender" \
 listing=$(sed -n '/^==> A and B have exited/,/^==> mqctl rm/p' "$out" |
 	grep -v '^==>')
 check "/proc/mqueue-lab lists $q after A and B exited" \
-	[ -n "$(echo "$listing" | grep -E "^$q[[:space:]]|[[:space:]]$q([[:space:]]|\$)")" ]
+	[ -n "$(echo "$listing" | grep -E "^${q}[[:space:]]|[[:space:]]${q}([[:space:]]|\$)")" ]
 
 # The last step removed it.
 check "mqctl rm removed $q at the end" \
-	[ -z "$(grep -E "^$q[[:space:]]|[[:space:]]$q([[:space:]]|\$)" /proc/mqueue-lab)" ]
+	[ -z "$(grep -E "^${q}[[:space:]]|[[:space:]]${q}([[:space:]]|\$)" /proc/mqueue-lab)" ]
 
 # The timeline, after its narration line: A's send enters the kernel,
 # the message is handed to B, who was blocked; A wakes B; B's receive

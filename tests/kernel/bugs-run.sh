@@ -13,7 +13,7 @@
 # The last line is "MQLAB-RESULT: P passed, F failed, S skipped".
 # shellcheck disable=SC2034  # read by guest-run.sh
 MQLAB_SOURCE_ONLY=1
-# shellcheck source=../../tools/vm/guest-run.sh
+# shellcheck source=tools/vm/guest-run.sh
 . /opt/mqlab/guest-run.sh
 TRIGGER=/sys/kernel/debug/mqlab_bugs/trigger
 

@@ -95,7 +95,11 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-/* Keep only the capabilities in @keep (a mask of bits < 32) effective. */
+/*
+ * Keep only the capabilities in @keep (a mask of bits < 32), permitted
+ * and effective.  After setuid() with PR_SET_KEEPCAPS only the permitted
+ * set is left, so they are made effective again.
+ */
 static int caps_keep(__u32 keep)
 {
 	struct __user_cap_header_struct h = {
@@ -105,8 +109,10 @@ static int caps_keep(__u32 keep)
 
 	if (syscall(SYS_capget, &h, d) < 0)
 		return -errno;
-	d[0].effective &= keep;
-	d[1].effective = 0;
+	d[0].permitted &= keep;
+	d[0].effective = d[0].permitted;
+	d[0].inheritable = 0;
+	memset(&d[1], 0, sizeof(d[1]));
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
@@ -231,23 +237,71 @@ TEST_F(access, opener_credentials_decide)
 	EXPECT_EQ(0, mqk_try_bind(root600, O_RDWR, 0));
 }
 
+/* A uid that is neither root nor nobody, nor in nobody's group. */
+#define MQK_OTHER	1000
+
+/* In a child: become @uid, keeping only the capabilities in @keep. */
+static int become_with(uid_t uid, __u32 keep)
+{
+	int ret;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
+		return -errno;
+	ret = mqk_become(uid, uid);
+	return ret ? ret : caps_keep(keep);
+}
+
+/* Bind @name for writing and for reading, send and receive: 0 or -errno. */
+static int send_recv(const char *name)
+{
+	struct mqlab_recv r;
+	int wr, rd, ret;
+	char buf[8];
+
+	wr = mqk_open_bind(name, O_WRONLY);
+	if (wr < 0)
+		return wr;
+	rd = mqk_open_bind(name, O_RDONLY);
+	if (rd < 0) {
+		close(wr);
+		return rd;
+	}
+	ret = mqk_send(wr, "x", 1, 0, 0, NULL);
+	if (!ret)
+		ret = mqk_recv(rd, buf, sizeof(buf), MQLAB_IO_NONBLOCK, NULL,
+			       &r);
+	if (!ret && (r.len != 1 || buf[0] != 'x'))
+		ret = -EPROTO;
+	close(wr);
+	close(rd);
+	return ret;
+}
+
 /*
  * The capabilities that override a queue's mode and owner, one by one:
  * CAP_DAC_OVERRIDE (bind for anything), CAP_DAC_READ_SEARCH (bind for
  * reading only), CAP_FOWNER (unlink).  Without them root is an ordinary
- * user towards nobody's queue.
+ * user towards nobody's queue; so is uid MQK_OTHER, unprivileged, that
+ * keeps just one across setuid() (PR_SET_KEEPCAPS, then capset()).  A
+ * bound fd is the only way to send or receive: where binding works,
+ * what one fd sends the other receives.  The owner needs no capability.
  */
 TEST_F(access, capabilities_over_a_queue)
 {
 	const char *q = mqk_name(_metadata, &self->k, "nobody600");
 	struct {
+		uid_t uid;
 		__u32 keep;
 		int rd, wr, rdwr, unlink;
 	} rows[] = {
-		{ 0, -EACCES, -EACCES, -EACCES, -EPERM },
-		{ CAPBIT(CAP_DAC_READ_SEARCH), 0, -EACCES, -EACCES, -EPERM },
-		{ CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
-		{ CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
+		{ 0, 0, -EACCES, -EACCES, -EACCES, -EPERM },
+		{ 0, CAPBIT(CAP_DAC_READ_SEARCH), 0, -EACCES, -EACCES, -EPERM },
+		{ 0, CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
+		{ 0, CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
+		{ MQK_OTHER, 0, -EACCES, -EACCES, -EACCES, -EPERM },
+		{ MQK_OTHER, CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
+		{ MQK_OTHER, CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
+		{ MQK_NOBODY, 0, 0, 0, 0, 0 },
 	};
 	unsigned int i;
 	pid_t pid;
@@ -256,10 +310,11 @@ TEST_F(access, capabilities_over_a_queue)
 		create_as_nobody(_metadata, &self->k, q, 0600);
 		pid = mqk_fork(_metadata, &self->k);
 		if (pid == 0) {
-			CHILD_CHECK(caps_keep(rows[i].keep) == 0);
+			CHILD_CHECK(become_with(rows[i].uid, rows[i].keep) == 0);
 			CHILD_CHECK(mqk_try_bind(q, O_RDONLY, 0) == rows[i].rd);
 			CHILD_CHECK(mqk_try_bind(q, O_WRONLY, 0) == rows[i].wr);
 			CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == rows[i].rdwr);
+			CHILD_CHECK(send_recv(q) == rows[i].rdwr);
 			CHILD_CHECK(mqk_unlink(q) == rows[i].unlink);
 			_exit(0);
 		}

@@ -256,12 +256,15 @@ check "recv -n 3: three messages, highest priority first" \
 
 "$MQCTL" send "$q" -p 3 "queued" || true
 expect_ok "ls: status 0" ls
-# Compare word by word: ls only realigns the columns.
+# Compare word by word: ls only realigns the columns (echo of an unquoted
+# $(...) squeezes the blanks).
+# shellcheck disable=SC2046,SC2005
 [ -n "$(sed -n 1p "$T/out")" ] &&
 	[ "$(echo $(sed -n 1p "$T/out"))" = "$(echo $(sed -n 1p /proc/mqueue-lab))" ]
 tap $? "ls: the header line of /proc/mqueue-lab first"
+# shellcheck disable=SC2046,SC2005
 [ "$(echo $(grep "^$q " "$T/out"))" = \
-	"$(echo $(grep "^$q[[:space:]]" /proc/mqueue-lab))" ]
+	"$(echo $(grep "^${q}[[:space:]]" /proc/mqueue-lab))" ]
 tap $? "ls: lists $q with the fields of /proc/mqueue-lab"
 # ls_field COLUMN: the value in the header's column COLUMN of our row.
 ls_field() {

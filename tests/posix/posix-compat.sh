@@ -74,7 +74,7 @@ conformance_run() {
 		failed=1
 		echo "not ok $n - $desc"
 		[ "$where_ok" = 1 ] || echo "# expected $where_msg"
-		check_run "$D/$name.out" $rc ||
+		check_run "$D/$name.out" "$rc" ||
 			echo "# expected all cases to pass got exit $rc"
 	fi
 }
@@ -94,7 +94,7 @@ conformance_run preload 2 $preloaded \
 prc=$rc
 
 # --- 3: the two runs print the same lines -------------------------------
-if cmp -s "$D/kernel.out" "$D/preload.out" && [ $krc = $prc ] &&
+if cmp -s "$D/kernel.out" "$D/preload.out" && [ "$krc" = "$prc" ] &&
    [ -s "$D/kernel.out" ]; then
 	echo "ok 3 - identical output on kernel mq and /dev/mqueue-lab"
 else
@@ -125,8 +125,9 @@ if [ -r $PROC ]; then
 fi
 mkdir -p "$D/mqfs"
 if mount -t mqueue none "$D/mqfs" 2>/dev/null; then
-	ls "$D/mqfs" | grep 'mqconf-' | sed 's/^/# left in kernel: /' \
-		>> "$D/left"
+	for f in "$D"/mqfs/*mqconf-*; do
+		[ -e "$f" ] && echo "# left in kernel: ${f##*/}"
+	done >> "$D/left"
 	umount "$D/mqfs"
 fi
 if [ ! -s "$D/left" ]; then

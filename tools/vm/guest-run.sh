@@ -7,8 +7,9 @@
 #   - count its TAP/KTAP lines: "ok N", "not ok N", "ok N ... # SKIP",
 #   - fail it when it exits non-zero without a "not ok" line, when it times
 #     out, or when dmesg after its marker holds a kernel error report.
-# The module is loaded and unloaded twice first, and unloaded last, after
-# a check that it cannot be unloaded while an fd is open.  A program with
+# The module is loaded and unloaded twice first, then MQLAB_CYCLES (50)
+# times with queues and messages left behind, and unloaded last, after
+# checks that it cannot be unloaded while an fd is open or a task blocked.  A program with
 # a NAME.params file runs in a load of its own with those parameters.  On a
 # kernel with kmemleak (the debug lane's), leak suspects from boot are
 # cleared first and any leak found by two scans after the last unload fails
@@ -85,6 +86,32 @@ for i in 1 2; do
 	fi
 done
 
+# MQLAB_CYCLES (default 50) more cycles, each leaving a named queue that
+# holds messages for rmmod to free, and unlinking one that holds a
+# message (kmemleak at the end checks that both were freed).
+cycles=${MQLAB_CYCLES:-50}
+mark "cycles"
+start=$(cut -d' ' -f1 /proc/uptime)
+i=0
+while [ "$i" -lt "$cycles" ]; do
+	if ! { insmod "$KO" && mqctl create mqlab-cycle > /dev/null &&
+		mqctl send mqlab-cycle a && mqctl send mqlab-cycle -p 3 bb &&
+		mqctl create mqlab-gone > /dev/null && mqctl send mqlab-gone c &&
+		mqctl rm mqlab-gone && rmmod mqueue_lab && [ ! -e "$DEV" ]; }; then
+		break
+	fi
+	i=$((i + 1))
+done
+end=$(cut -d' ' -f1 /proc/uptime)
+secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+if [ "$i" = "$cycles" ]; then
+	check_dmesg "mqlab-marker: cycles" "$cycles load/unload cycles" &&
+		ok "$cycles load/unload cycles with queues and messages left, ${secs}s"
+else
+	notok "load/unload cycle $((i + 1)) of $cycles (queues and messages left)"
+	rmmod mqueue_lab 2> /dev/null
+fi
+
 mark "load-tests"
 if ! insmod "$KO"; then
 	notok "insmod for the test run"
@@ -97,6 +124,7 @@ ok "insmod for the test run"
 # open them up to the kernel's hard maxima, so that the tests of the
 # device's own limits meet those.  10-limits sets, and restores, the
 # kernel limits it tests.
+# shellcheck disable=SC3045 # busybox ash has ulimit -q (RLIMIT_MSGQUEUE)
 if ulimit -q unlimited && echo 65536 > /proc/sys/fs/mqueue/msg_max &&
 	echo 16777216 > /proc/sys/fs/mqueue/msgsize_max &&
 	echo 65536 > /proc/sys/fs/mqueue/queues_max; then
@@ -134,6 +162,7 @@ for t in /opt/mqlab/tests/*; do
 		fi
 	fi
 	cat /tmp/out.$$
+	# shellcheck disable=SC2046 # three numbers
 	set -- $(awk -f /opt/mqlab/tap-count.awk /tmp/out.$$)
 	p=$1 f=$2 s=$3
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
@@ -160,6 +189,34 @@ else
 fi
 exec 3<&-
 
+# ... and while a task is blocked in the device (it holds an fd too, but
+# this is the case that must never free a queue under a sleeper).
+mark "blocked"
+if mqctl create mqlab-blocked > /dev/null; then
+	mqctl recv mqlab-blocked > /dev/null &
+	rpid=$!
+	n=0
+	until mqctl stat mqlab-blocked | grep -q '^waiting_receivers: *1$'; do
+		n=$((n + 1))
+		[ "$n" -gt 100 ] && break
+		sleep 0.1
+	done
+	if [ "$n" -gt 100 ]; then
+		notok "rmmod is refused while a task is blocked: no blocked receiver"
+	elif rmmod mqueue_lab 2> /dev/null; then
+		notok "rmmod is refused while a task is blocked"
+		insmod "$KO"
+	else
+		ok "rmmod is refused while a task is blocked"
+	fi
+	mqctl send mqlab-blocked wake
+	wait "$rpid"
+	mqctl rm mqlab-blocked
+	check_dmesg "mqlab-marker: blocked" "rmmod while blocked"
+else
+	notok "rmmod is refused while a task is blocked: mqctl create"
+fi
+
 # Unload with a named queue left that still holds messages: rmmod frees
 # the queue and its messages (a debug kernel's kmemleak would see a leak).
 mark "unload"
@@ -177,6 +234,7 @@ fi
 # kernel_limits: on by default a queue must fit RLIMIT_MSGQUEUE; with
 # kernel_limits=0 only the device's own limits apply.
 mark "kernel-limits"
+# shellcheck disable=SC3045 # busybox ash has ulimit -q
 limited() { (ulimit -q 100 && mqctl create mqlab-rlimit --maxmsg 2 --msgsize 8); }
 if insmod "$KO" && ! limited 2> /dev/null && rmmod mqueue_lab &&
 	insmod "$KO" kernel_limits=0 && limited && mqctl rm mqlab-rlimit &&

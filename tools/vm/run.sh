@@ -54,7 +54,6 @@ show() {
 	fi
 }
 timeout "${VM_TIMEOUT:-1800}" "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$log" | show
-qrc=$?
 case "$mode" in
 check|bugs)
 	res=$(grep -a '^MQLAB-RESULT: ' "$log" | tail -n 1)
