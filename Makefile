@@ -53,7 +53,8 @@ KSFT_LIB_MK := $(BUILD)/ksrc/tools/testing/selftests/lib.mk
 
 # User-space parts, in build order.  Each has all, clean and vm-install.
 USER_DIRS := libmqdev tools/mqctl tests/demo tests/kselftest tests/unit \
-	tests/lib tests/posix tests/mqctl tests/bench tests/lab tests/stress
+	tests/lib tests/posix tests/mqctl tests/bench tests/lab tests/stress \
+	tests/fuzz
 SUBMAKE = $(MAKE) --no-print-directory TOP=$(TOP) KSFT_INC=$(KSFT_INC)
 
 .PHONY: all module user deps demo shell check-lab check vm-check vm-shell vm-demo vm-module vm-initrd \

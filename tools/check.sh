@@ -179,6 +179,11 @@ for l in $(sh tools/lint.sh --list); do
 	step "lint: $l" $MAKE --no-print-directory lint L="$l"
 done
 
+# The syzkaller description describes every ioctl and struct of the uapi
+# header (tests/syzkaller/check.sh; under a second).
+step "syzkaller description matches the uapi header (tests/syzkaller)" \
+	sh tests/syzkaller/check.sh
+
 # The second LTS kernel: Debian's 6.12 (tools/deps.sh installs it).
 kver612=$(for d in /lib/modules/6.12.*; do echo "${d##*/}"; done |
 	grep '^6\.12\.[0-9]*+deb[0-9]*-amd64$' | sort -V | tail -n 1)
