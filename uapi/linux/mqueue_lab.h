@@ -368,7 +368,7 @@
 #define MQLAB_FEAT_BATCH	_BITULL(6)
 /* Bit 7 is left for another developer's feature. */
 /* MQLAB_UNLINK_DESTROY: unlink and end the queue at once (EIDRM) */
-#define MQLAB_FEAT_DESTROY	_BITULL(8)
+#define MQLAB_FEAT_DESTROY	_BITULL(7)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
