@@ -33,27 +33,27 @@
 
 #include "queue.h"
 
-#define MQLAB_USER_HASH_BITS	6
+#define MQLAB_USER_HASH_BITS 6
 
 /*
  * One user's charges.  The table holds no reference: an entry lives as
  * long as a queue it created or an fd its processes bound refers to it.
  */
 struct mqlab_user {
-	struct hlist_node node;	/* in mqlab_users; acct lock */
+	struct hlist_node node; /* in mqlab_users; acct lock */
 	refcount_t ref;
-	kuid_t uid;		/* immutable */
-	unsigned int queues;	/* live queues it created; acct lock */
-	u64 bytes;		/* their charges; acct lock */
-	u64 held;		/* messages of its blocked senders; acct lock */
-	u64 mq_bytes;		/* their kernel charges (limits.c); acct lock */
+	kuid_t uid; /* immutable */
+	unsigned int queues; /* live queues it created; acct lock */
+	u64 bytes; /* their charges; acct lock */
+	u64 held; /* messages of its blocked senders; acct lock */
+	u64 mq_bytes; /* their kernel charges (limits.c); acct lock */
 };
 
 /* Guards the table, every struct mqlab_user and the two totals. */
 static DEFINE_SPINLOCK(mqlab_acct_lock);
 static DEFINE_HASHTABLE(mqlab_users, MQLAB_USER_HASH_BITS);
-static unsigned int mqlab_nr_queues;	/* live queues, named or not */
-static u64 mqlab_total_bytes;		/* every queue charge and held byte */
+static unsigned int mqlab_nr_queues; /* live queues, named or not */
+static u64 mqlab_total_bytes; /* every queue charge and held byte */
 
 static struct mqlab_user *mqlab_user_find(kuid_t uid)
 {

@@ -194,7 +194,7 @@ static u32 mqlab_batch_take(struct mqlab_queue *q, struct mqlab_batch_ctx *b,
 		if (!msg)
 			break;
 		if (msg->len > b->d[i].len) {
-			*needed = msg->len;	/* it stays queued */
+			*needed = msg->len; /* it stays queued */
 			break;
 		}
 		mqlab_dequeue(q, msg);
@@ -311,7 +311,8 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 			goto out_free;
 		if (w.result) {
 			ret = w.result == -EMSGSIZE ?
-			      mqlab_batch_emsgsize(umsgs, w.needed) : w.result;
+				      mqlab_batch_emsgsize(umsgs, w.needed) :
+				      w.result;
 			goto out_free;
 		}
 		b->msg[0] = w.msg;

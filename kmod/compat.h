@@ -44,8 +44,8 @@ static inline void mqlab_rt_spin_unlock(spinlock_t *lock) __releases(lock)
 	rt_spin_unlock(lock);
 }
 
-#define spin_lock(lock)		mqlab_rt_spin_lock(lock)
-#define spin_unlock(lock)	mqlab_rt_spin_unlock(lock)
+#define spin_lock(lock) mqlab_rt_spin_lock(lock)
+#define spin_unlock(lock) mqlab_rt_spin_unlock(lock)
 #endif
 
 /* CLOCK_MONOTONIC of current's time namespace minus that of the host. */

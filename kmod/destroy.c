@@ -81,8 +81,7 @@ void mqlab_destroy(struct mqlab_queue *q)
  * A data path found @q destroyed: EIDRM.  Queue lock held; it is
  * released.
  */
-int mqlab_dead_unlock(struct mqlab_queue *q)
-	__releases(&q->lock)
+int mqlab_dead_unlock(struct mqlab_queue *q) __releases(&q->lock)
 {
 	lockdep_assert_held(&q->lock);
 

@@ -80,7 +80,7 @@ static int mqlab_get_deadline(u32 flags, const struct mqlab_timespec *uts,
 		return -EINVAL;
 	ts.tv_sec = uts->tv_sec;
 	ts.tv_nsec = uts->tv_nsec;
-	timeout = timespec64_to_ktime(ts);	/* saturates at KTIME_MAX */
+	timeout = timespec64_to_ktime(ts); /* saturates at KTIME_MAX */
 
 	dl->timed = true;
 	if (!(flags & MQLAB_IO_ABSTIME)) {
@@ -349,8 +349,8 @@ long mqlab_ioc_notify(struct file *file, void __user *argp)
  * The batch header of MQLAB_IOC_SEND_BATCH (@fmode FMODE_WRITE) or
  * MQLAB_IOC_RECV_BATCH (FMODE_READ), checked and decoded; the queue.
  */
-static struct mqlab_queue *mqlab_get_batch(struct file *file,
-					   void __user *argp, fmode_t fmode,
+static struct mqlab_queue *mqlab_get_batch(struct file *file, void __user *argp,
+					   fmode_t fmode,
 					   struct mqlab_batch *req,
 					   struct mqlab_deadline *dl)
 {

@@ -64,7 +64,7 @@ static u64 mqlab_kernel_mq_bytes(u64 maxmsg, u64 msgsize)
 
 	tree = maxmsg * sizeof(struct msg_msg) +
 	       min_t(u64, maxmsg, MQ_PRIO_MAX) *
-	       sizeof(struct mqlab_kernel_tree_node);
+		       sizeof(struct mqlab_kernel_tree_node);
 	if (check_mul_overflow(maxmsg, msgsize, &bytes) ||
 	    check_add_overflow(bytes, tree, &bytes))
 		return U64_MAX;
@@ -81,7 +81,8 @@ int mqlab_create_limits(const struct mqlab_bind *req, bool unlimited,
 			struct mqlab_create *c)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
-	u64 msgsize_cap = unlimited ? mqlab_msgsize_max : mqlab_user_msgsize_max;
+	u64 msgsize_cap = unlimited ? mqlab_msgsize_max :
+				      mqlab_user_msgsize_max;
 	u64 msg_max, msgsize_max;
 
 	if (req->mode & ~0777)
@@ -103,11 +104,12 @@ int mqlab_create_limits(const struct mqlab_bind *req, bool unlimited,
 					 (u64)READ_ONCE(ns->mq_msg_max),
 					 (u64)mqlab_maxmsg_max);
 		if (!req->msgsize)
-			c->msgsize = min3((u64)READ_ONCE(ns->mq_msgsize_default),
-					  (u64)READ_ONCE(ns->mq_msgsize_max),
-					  msgsize_cap);
-		if (!c->maxmsg || !c->msgsize ||
-		    c->maxmsg > msg_max || c->msgsize > msgsize_max)
+			c->msgsize =
+				min3((u64)READ_ONCE(ns->mq_msgsize_default),
+				     (u64)READ_ONCE(ns->mq_msgsize_max),
+				     msgsize_cap);
+		if (!c->maxmsg || !c->msgsize || c->maxmsg > msg_max ||
+		    c->msgsize > msgsize_max)
 			return -EINVAL;
 		c->mq_bytes = mqlab_kernel_mq_bytes(c->maxmsg, c->msgsize);
 		c->rlimit = rlimit(RLIMIT_MSGQUEUE);

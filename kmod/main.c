@@ -44,6 +44,12 @@ MODULE_PARM_DESC(msgsize_max,
 
 unsigned long mqlab_max_total_bytes = 64UL << 20;
 module_param_named(max_total_bytes, mqlab_max_total_bytes, ulong, 0444);
+/*
+ * clang-format would break the long descriptions below after the
+ * '(', which checkpatch --strict flags ("Lines should not end with a
+ * '('"): it leaves them as they are.
+ */
+/* clang-format off */
 MODULE_PARM_DESC(max_total_bytes,
 		 "Bytes all queues and blocked senders together may hold (default 64 MiB)");
 
@@ -67,6 +73,7 @@ bool mqlab_kernel_limits = true;
 module_param_named(kernel_limits, mqlab_kernel_limits, bool, 0444);
 MODULE_PARM_DESC(kernel_limits,
 		 "Also follow the fs.mqueue sysctls and RLIMIT_MSGQUEUE when creating (default on)");
+/* clang-format on */
 
 static ushort mqlab_mode = 0666;
 module_param_named(mode, mqlab_mode, ushort, 0444);
@@ -95,7 +102,8 @@ static int __init mqlab_check_params(void)
 	if (!mqlab_default_msgsize ||
 	    mqlab_default_msgsize > mqlab_user_msgsize_max)
 		return -EINVAL;
-	if (!mqlab_max_user_queues || mqlab_max_user_queues > mqlab_max_queues ||
+	if (!mqlab_max_user_queues ||
+	    mqlab_max_user_queues > mqlab_max_queues ||
 	    mqlab_max_user_bytes > mqlab_max_total_bytes)
 		return -EINVAL;
 	if (check_mul_overflow((unsigned long)mqlab_default_maxmsg,
@@ -169,8 +177,8 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 		return PTR_ERR(q);
 
 	/* rw_verify_area() already capped count at MAX_RW_COUNT. */
-	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK,
-			    &forever, &info);
+	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK, &forever,
+			    &info);
 	/*
 	 * Not "ret ? ret : info.len": that is an unsigned int, so -EMSGSIZE
 	 * would come back as a count of 4294967206 bytes to a 64-bit caller.
@@ -196,7 +204,7 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 	 */
 	if (!count)
 		return -EINVAL;
-	if (count > q->msgsize)		/* before truncating it to u32 */
+	if (count > q->msgsize) /* before truncating it to u32 */
 		return -EMSGSIZE;
 
 	ret = mqlab_send(file->private_data, q, buf, count, 0,
@@ -204,8 +212,7 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 	return ret ? ret : count;
 }
 
-static long mqlab_ioctl(struct file *file, unsigned int cmd,
-			unsigned long arg)
+static long mqlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
 
@@ -236,22 +243,22 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd,
 }
 
 static const struct file_operations mqlab_fops = {
-	.owner		= THIS_MODULE,
-	.open		= mqlab_open,
-	.flush		= mqlab_flush,
-	.release	= mqlab_release,
-	.read		= mqlab_read,
-	.write		= mqlab_write,
-	.poll		= mqlab_poll,
-	.unlocked_ioctl	= mqlab_ioctl,
+	.owner = THIS_MODULE,
+	.open = mqlab_open,
+	.flush = mqlab_flush,
+	.release = mqlab_release,
+	.read = mqlab_read,
+	.write = mqlab_write,
+	.poll = mqlab_poll,
+	.unlocked_ioctl = mqlab_ioctl,
 	/* Every argument struct has the same layout for 32-bit callers. */
-	.compat_ioctl	= compat_ptr_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice mqlab_misc = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= MQLAB_DEVICE_NAME,
-	.fops	= &mqlab_fops,
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = MQLAB_DEVICE_NAME,
+	.fops = &mqlab_fops,
 };
 
 static int __init mqlab_init(void)
@@ -309,6 +316,6 @@ module_exit(mqlab_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("mqueue-lab developers");
-MODULE_DESCRIPTION("Named message queues behind the misc device /dev/mqueue-lab");
+MODULE_DESCRIPTION("Named message queues behind /dev/mqueue-lab");
 /* The package's version: dkms.conf's PACKAGE_VERSION (make lint compares). */
 MODULE_VERSION("1.1.0");

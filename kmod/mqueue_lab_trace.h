@@ -41,8 +41,8 @@
 #ifndef MQLAB_TRACE_HELPERS
 #define MQLAB_TRACE_HELPERS
 /* Which list of blocked tasks an event is about. */
-#define MQLAB_TRACE_SEND	0
-#define MQLAB_TRACE_RECV	1
+#define MQLAB_TRACE_SEND 0
+#define MQLAB_TRACE_RECV 1
 
 /* Copy the queue's name, NUL-terminated, into an event. */
 static inline void mqlab_trace_name(char *dst, const struct mqlab_queue *q)
@@ -51,6 +51,12 @@ static inline void mqlab_trace_name(char *dst, const struct mqlab_queue *q)
 }
 #endif
 
+/*
+ * The events below are TRACE_EVENT()'s own language (TP_PROTO, TP_ARGS,
+ * TP_STRUCT__entry, ...), laid out as include/trace/events/ does; the
+ * kernel's .clang-format reads them as calls and would fold them.
+ */
+/* clang-format off */
 #define mqlab_trace_dir(d)	__print_symbolic(d, { 0, "send" }, { 1, "receive" })
 #define mqlab_trace_action(a)	__print_symbolic(a, \
 	{ MQLAB_NOTIFY_NONE, "none" }, { MQLAB_NOTIFY_SIGNAL, "signal" }, \
@@ -279,6 +285,8 @@ TRACE_EVENT(mqlab_notify,
 	    TP_printk("queue=%s pid=%d owner=%d action=%s signo=%u",
 		      __get_str(name), __entry->pid, __entry->owner,
 		      mqlab_trace_action(__entry->action), __entry->signo));
+
+/* clang-format on */
 
 #endif /* MQLAB_TRACE_H */
 

@@ -79,8 +79,8 @@
  */
 
 /* Payload bytes in struct mqlab_msg itself, and in each further piece. */
-#define MQLAB_MSG_INLINE	(PAGE_SIZE - sizeof(struct mqlab_msg))
-#define MQLAB_SEG_DATA		(PAGE_SIZE - sizeof(struct mqlab_msg_seg))
+#define MQLAB_MSG_INLINE (PAGE_SIZE - sizeof(struct mqlab_msg))
+#define MQLAB_SEG_DATA (PAGE_SIZE - sizeof(struct mqlab_msg_seg))
 
 /*
  * Small messages, header and payload in one object, come from caches of
@@ -92,8 +92,8 @@
  * in pieces of at most a page.
  */
 static const u32 mqlab_msg_class_len[] = { 32, 64 };
-#define MQLAB_MSG_CLASSES	ARRAY_SIZE(mqlab_msg_class_len)
-#define MQLAB_MSG_SMALL		64	/* the largest class */
+#define MQLAB_MSG_CLASSES ARRAY_SIZE(mqlab_msg_class_len)
+#define MQLAB_MSG_SMALL 64 /* the largest class */
 static struct kmem_cache *mqlab_msg_cache[MQLAB_MSG_CLASSES];
 
 /* The cache that holds a message of @len bytes, or NULL: kmalloc. */
@@ -107,7 +107,8 @@ static struct kmem_cache *mqlab_msg_cache_of(u64 len)
 int mqlab_msg_init(void)
 {
 	static const char *const names[MQLAB_MSG_CLASSES] = {
-		"mqlab_msg_32", "mqlab_msg_64",
+		"mqlab_msg_32",
+		"mqlab_msg_64",
 	};
 	size_t i;
 
@@ -124,13 +125,14 @@ int mqlab_msg_init(void)
 		 */
 		u32 len = mqlab_msg_class_len[i];
 
-		mqlab_msg_cache[i] =
-			kmem_cache_create_usercopy(names[i],
-						   sizeof(struct mqlab_msg) + len,
-						   __alignof__(struct mqlab_msg),
-						   SLAB_ACCOUNT,
-						   offsetof(struct mqlab_msg, data),
-						   len, NULL);
+		size_t size = sizeof(struct mqlab_msg) + len;
+		size_t off = offsetof(struct mqlab_msg, data);
+		struct kmem_cache *c;
+
+		c = kmem_cache_create_usercopy(names[i], size,
+					       __alignof__(struct mqlab_msg),
+					       SLAB_ACCOUNT, off, len, NULL);
+		mqlab_msg_cache[i] = c;
 		if (!mqlab_msg_cache[i])
 			goto out_destroy;
 	}
@@ -176,7 +178,8 @@ u64 mqlab_msg_charge(u64 len)
 				      mqlab_msg_head_len(len));
 	if (len > MQLAB_MSG_INLINE)
 		charge += DIV_ROUND_UP_ULL(len - MQLAB_MSG_INLINE,
-					   MQLAB_SEG_DATA) * PAGE_SIZE;
+					   MQLAB_SEG_DATA) *
+			  PAGE_SIZE;
 	return charge;
 }
 
@@ -382,8 +385,10 @@ void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
 
 	lockdep_assert_held(&q->lock);
 
-	trace_mqlab_wake(q, w->task, nr_waiters == &q->nr_recv_waiters ?
-			 MQLAB_TRACE_RECV : MQLAB_TRACE_SEND, w->result);
+	trace_mqlab_wake(q, w->task,
+			 nr_waiters == &q->nr_recv_waiters ? MQLAB_TRACE_RECV :
+							     MQLAB_TRACE_SEND,
+			 w->result);
 	list_del(&w->list);
 	(*nr_waiters)--;
 	task = get_task_struct(w->task);
@@ -438,10 +443,10 @@ void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
  */
 int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
-	       const struct mqlab_deadline *dl)
-	__releases(&q->lock)
+	       const struct mqlab_deadline *dl) __releases(&q->lock)
 {
 	ktime_t expires = dl->expires;
+	ktime_t *until = dl->timed ? &expires : NULL;
 	int ret;
 
 	lockdep_assert_held(&q->lock);
@@ -461,8 +466,7 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&q->lock);
 
-		ret = schedule_hrtimeout_range_clock(dl->timed ? &expires : NULL,
-						     0, HRTIMER_MODE_ABS,
+		ret = schedule_hrtimeout_range_clock(until, 0, HRTIMER_MODE_ABS,
 						     dl->clock);
 
 		if (READ_ONCE(w->state) == MQLAB_WAIT_READY) {
@@ -601,8 +605,9 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 	if (q->curmsgs >= q->maxmsg) {
 		/* Only a sender that blocks needs its message's size. */
 		held = mqlab_msg_charge(msg->len);
-		ret = nonblock ? -EAGAIN :
-			mqlab_charge_held(pf->acct, held, pf->unlimited);
+		ret = nonblock ?
+			      -EAGAIN :
+			      mqlab_charge_held(pf->acct, held, pf->unlimited);
 		if (ret) {
 			spin_unlock(&q->lock);
 			return ret;
@@ -673,9 +678,8 @@ out:
  * Take the next message if it fits in @buf_len bytes.
  * Caller must hold queue lock. After return lock isn't held.
  */
-static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg,
-		      u32 buf_len, struct mqlab_msg **msgp, u32 *needed)
-	__releases(&q->lock)
+static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
+		      struct mqlab_msg **msgp, u32 *needed) __releases(&q->lock)
 {
 	struct mqlab_wake wake = {};
 
@@ -698,8 +702,8 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg,
 }
 
 /* Dequeue a message or block; on success *@msgp is ours to free. */
-static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len,
-			     bool nonblock, const struct mqlab_deadline *dl,
+static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len, bool nonblock,
+			     const struct mqlab_deadline *dl,
 			     struct mqlab_msg **msgp, u32 *needed)
 {
 	struct mqlab_waiter w = { .buf_len = buf_len };

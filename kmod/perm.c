@@ -45,8 +45,8 @@ static bool mqlab_capable_wrt_queue(const struct file *file,
 {
 	struct user_namespace *ns = file->f_cred->user_ns;
 
-	return file_ns_capable(file, ns, cap) &&
-	       kuid_has_mapping(ns, q->uid) && kgid_has_mapping(ns, q->gid);
+	return file_ns_capable(file, ns, cap) && kuid_has_mapping(ns, q->uid) &&
+	       kgid_has_mapping(ns, q->gid);
 }
 
 /*

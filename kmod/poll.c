@@ -104,8 +104,8 @@ __poll_t mqlab_poll(struct file *file, poll_table *wait)
 static int mqlab_poll_forward(struct wait_queue_entry *wq_entry,
 			      unsigned int mode, int wake_flags, void *key)
 {
-	struct mqlab_file *pf = container_of(wq_entry, struct mqlab_file,
-					     poll_fwd);
+	struct mqlab_file *pf =
+		container_of(wq_entry, struct mqlab_file, poll_fwd);
 
 	__wake_up(&pf->poll_wq, mode, 1, key);
 	/* Not exclusive: the return value does not count. */

@@ -31,7 +31,7 @@
 
 #include "queue.h"
 
-#define MQLAB_PROC_USERS_NAME	(MQLAB_PROC_USERS_PATH + sizeof("/proc/") - 1)
+#define MQLAB_PROC_USERS_NAME (MQLAB_PROC_USERS_PATH + sizeof("/proc/") - 1)
 
 static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 {
@@ -54,15 +54,18 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 		       ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, " \t\n\\");
 	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u %llu %s\n",
 		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
-		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes,
-		   nr_recv, nr_send, q->charge,
-		   q->named ? "named" :
-		   mqlab_queue_dead(q) ? "destroyed" : "unlinked");
+		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes, nr_recv,
+		   nr_send, q->charge,
+		   q->named	       ? "named" :
+		   mqlab_queue_dead(q) ? "destroyed" :
+					 "unlinked");
 }
 
 static int mqlab_proc_show(struct seq_file *m, void *v)
 {
-	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes receivers_waiting senders_waiting charged state\n");
+	/* The first line: the columns' names. */
+	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes ");
+	seq_puts(m, "receivers_waiting senders_waiting charged state\n");
 
 	mqlab_table_lock();
 	mqlab_table_for_each(mqlab_proc_show_queue, m);

@@ -44,8 +44,8 @@ struct mqlab_name_key {
  * need rcu_read_lock()) and mqlab_queue.all and .named.
  */
 static DEFINE_MUTEX(mqlab_table_mutex);
-static struct rhashtable mqlab_table;	/* named queues, by name */
-static LIST_HEAD(mqlab_all_queues);	/* every live queue, named or not */
+static struct rhashtable mqlab_table; /* named queues, by name */
+static LIST_HEAD(mqlab_all_queues); /* every live queue, named or not */
 
 void mqlab_table_lock(void)
 {
@@ -81,12 +81,12 @@ static int mqlab_obj_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 }
 
 static const struct rhashtable_params mqlab_table_params = {
-	.head_offset		= offsetof(struct mqlab_queue, hnode),
-	.key_len		= sizeof(struct mqlab_name_key),
-	.hashfn			= mqlab_key_hash,
-	.obj_hashfn		= mqlab_obj_hash,
-	.obj_cmpfn		= mqlab_obj_cmp,
-	.automatic_shrinking	= true,
+	.head_offset = offsetof(struct mqlab_queue, hnode),
+	.key_len = sizeof(struct mqlab_name_key),
+	.hashfn = mqlab_key_hash,
+	.obj_hashfn = mqlab_obj_hash,
+	.obj_cmpfn = mqlab_obj_cmp,
+	.automatic_shrinking = true,
 };
 
 int mqlab_table_init(void)
@@ -120,11 +120,11 @@ static struct mqlab_queue *mqlab_lookup(const char *name, u32 len)
  */
 static u64 mqlab_queue_charge(u64 maxmsg, u64 msgsize)
 {
+	u64 self = kmalloc_size_roundup(sizeof(struct mqlab_queue));
 	u64 bytes;
 
 	if (check_mul_overflow(maxmsg, mqlab_msg_charge(msgsize), &bytes) ||
-	    check_add_overflow(bytes, (u64)kmalloc_size_roundup(sizeof(struct mqlab_queue)),
-			       &bytes))
+	    check_add_overflow(bytes, self, &bytes))
 		return U64_MAX;
 	return bytes;
 }
@@ -146,7 +146,7 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 	if (!q)
 		return ERR_PTR(-ENOMEM);
 
-	kref_init(&q->ref);		/* the name table's reference */
+	kref_init(&q->ref); /* the name table's reference */
 	q->name_len = req->name_len;
 	memcpy(q->name, name, req->name_len);
 	q->uid = file->f_cred->fsuid;
@@ -264,11 +264,9 @@ static int mqlab_open_existing(struct mqlab_queue *q, struct file *file,
  * reference for the fd, and sets *@created if it is the new one; or an
  * ERR_PTR().
  */
-static struct mqlab_queue *mqlab_create(struct file *file,
-					const struct mqlab_bind *req,
-					const char *name,
-					struct mqlab_user *acct, bool unlimited,
-					bool *created)
+static struct mqlab_queue *
+mqlab_create(struct file *file, const struct mqlab_bind *req, const char *name,
+	     struct mqlab_user *acct, bool unlimited, bool *created)
 {
 	struct mqlab_queue *new = NULL;
 	struct mqlab_create c;
@@ -291,14 +289,14 @@ static struct mqlab_queue *mqlab_create(struct file *file,
 		if (!ret) {
 			q = new;
 			new = NULL;
-			kref_get(&q->ref);	/* the fd's reference */
+			kref_get(&q->ref); /* the fd's reference */
 			*created = true;
 			trace_mqlab_queue_create(q);
 		}
 	}
 	mutex_unlock(&mqlab_table_mutex);
 
-	kfree(new);	/* never visible, so a plain kfree() is enough */
+	kfree(new); /* never visible, so a plain kfree() is enough */
 	return q ?: ERR_PTR(ret);
 }
 
@@ -346,8 +344,9 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 	}
 	if (!created) {
 		/* Found before a destroy unnamed it: as if not found. */
-		ret = mqlab_queue_dead(q) ? -ENOENT :
-		      mqlab_open_existing(q, file, req->flags);
+		ret = mqlab_queue_dead(q) ?
+			      -ENOENT :
+			      mqlab_open_existing(q, file, req->flags);
 		if (ret) {
 			mqlab_queue_put(q);
 			goto out_unlock;

@@ -74,10 +74,10 @@ extern bool mqlab_kernel_limits;
 struct mqlab_create {
 	u64 maxmsg;
 	u64 msgsize;
-	u64 mq_bytes;		/* the kernel's charge, for RLIMIT_MSGQUEUE */
-	u64 rlimit;		/* the creator's RLIMIT_MSGQUEUE, or U64_MAX */
+	u64 mq_bytes; /* the kernel's charge, for RLIMIT_MSGQUEUE */
+	u64 rlimit; /* the creator's RLIMIT_MSGQUEUE, or U64_MAX */
 	unsigned int queues_max; /* fs.mqueue.queues_max, or UINT_MAX */
-	bool unlimited;		/* CAP_SYS_RESOURCE: no per-user limits */
+	bool unlimited; /* CAP_SYS_RESOURCE: no per-user limits */
 };
 
 /*
@@ -86,7 +86,7 @@ struct mqlab_create {
  * that no message needs a large contiguous or vmalloc'ed buffer.
  */
 struct mqlab_msg_seg {
-	struct mqlab_msg_seg *next;	/* immutable once queued */
+	struct mqlab_msg_seg *next; /* immutable once queued */
 	u8 data[];
 };
 
@@ -99,19 +99,19 @@ struct mqlab_msg_seg {
  * arrival order within a priority by itself (mqlab_enqueue()).
  */
 struct mqlab_msg {
-	struct rb_node node;	/* in mqlab_queue.msgs; queue lock */
-	u64 timestamp_ns;	/* CLOCK_MONOTONIC at enqueue; queue lock */
-	struct pid *sender;	/* sender's thread group; immutable */
+	struct rb_node node; /* in mqlab_queue.msgs; queue lock */
+	u64 timestamp_ns; /* CLOCK_MONOTONIC at enqueue; queue lock */
+	struct pid *sender; /* sender's thread group; immutable */
 	struct mqlab_msg_seg *next; /* the rest of the payload; immutable */
-	kuid_t uid;		/* sender's uid; immutable */
-	u32 prio;		/* immutable */
-	u32 len;		/* payload bytes; immutable */
+	kuid_t uid; /* sender's uid; immutable */
+	u32 prio; /* immutable */
+	u32 len; /* payload bytes; immutable */
 	u8 data[] __aligned(8); /* the first bytes (msg.c); immutable */
 };
 
 /* Values of mqlab_waiter.state (see the MEMORY ORDERING comment, msg.c). */
-#define MQLAB_WAIT_NONE		0	/* still waiting */
-#define MQLAB_WAIT_READY	1	/* a peer completed the operation */
+#define MQLAB_WAIT_NONE 0 /* still waiting */
+#define MQLAB_WAIT_READY 1 /* a peer completed the operation */
 
 /*
  * A task blocked in send or receive.  It lives on the stack of that
@@ -120,40 +120,40 @@ struct mqlab_msg {
  * sees MQLAB_WAIT_READY the waker no longer touches the struct.
  */
 struct mqlab_waiter {
-	struct list_head list;	/* in send_waiters/recv_waiters */
+	struct list_head list; /* in send_waiters/recv_waiters */
 	struct task_struct *task;
 	/* send: the message to deliver; recv: the message handed over */
 	struct mqlab_msg *msg;
 	/* batched send: the messages after @msg, still to deliver */
 	struct mqlab_msg **more;
 	u32 nr_more;
-	u32 buf_len;		/* recv: size of the receiver's buffer */
-	u32 needed;		/* recv: set with result -EMSGSIZE */
-	int result;		/* 0, -EMSGSIZE for a receiver, or -EIDRM */
-	int state;		/* MQLAB_WAIT_* */
+	u32 buf_len; /* recv: size of the receiver's buffer */
+	u32 needed; /* recv: set with result -EMSGSIZE */
+	int result; /* 0, -EMSGSIZE for a receiver, or -EIDRM */
+	int state; /* MQLAB_WAIT_* */
 };
 
 /* The mq_notify()-like registration of a queue; queue lock. */
 struct mqlab_notify_reg {
-	struct pid *owner;	/* registering thread group; NULL = none */
+	struct pid *owner; /* registering thread group; NULL = none */
 	struct mqlab_file *file; /* fd it registered through */
-	u64 exec_id;		/* owner's self_exec_id at registration */
-	u64 value;		/* SIGNAL: si_value.sival_ptr */
-	u32 action;		/* MQLAB_NOTIFY_NONE/SIGNAL/EVENT */
-	u32 signo;		/* SIGNAL: signal number */
+	u64 exec_id; /* owner's self_exec_id at registration */
+	u64 value; /* SIGNAL: si_value.sival_ptr */
+	u32 action; /* MQLAB_NOTIFY_NONE/SIGNAL/EVENT */
+	u32 signo; /* SIGNAL: signal number */
 };
 
 struct mqlab_queue {
 	/* One reference for the name table while named, one per bound fd. */
 	struct kref ref;
 	struct rhash_head hnode; /* in the name table; table lock, or RCU */
-	struct list_head all;	/* in the list of live queues; table lock */
-	bool named;		/* in the name table; table lock */
-	struct rcu_head rcu;	/* kfree_rcu() after the last reference */
+	struct list_head all; /* in the list of live queues; table lock */
+	bool named; /* in the name table; table lock */
+	struct rcu_head rcu; /* kfree_rcu() after the last reference */
 
 	/* Immutable once the queue is visible. */
 	u32 name_len;
-	char name[MQLAB_NAME_MAX + 1];	/* NUL-terminated copy */
+	char name[MQLAB_NAME_MAX + 1]; /* NUL-terminated copy */
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
@@ -161,17 +161,17 @@ struct mqlab_queue {
 	u64 msgsize;
 	/* What the queue can hold, charged to @acct at creation. */
 	u64 charge;
-	u64 mq_bytes;		/* the kernel's charge (limits.c), or 0 */
+	u64 mq_bytes; /* the kernel's charge (limits.c), or 0 */
 	struct mqlab_user *acct; /* the creator's accounting; a reference */
 
-	spinlock_t lock;	/* protects everything below */
+	spinlock_t lock; /* protects everything below */
 	struct rb_root_cached msgs; /* leftmost = next message to receive */
 	u64 curmsgs;
 	u64 curbytes;
 	u64 sent;
 	u64 received;
-	struct list_head send_waiters;	/* FIFO of blocked senders */
-	struct list_head recv_waiters;	/* FIFO of blocked receivers */
+	struct list_head send_waiters; /* FIFO of blocked senders */
+	struct list_head recv_waiters; /* FIFO of blocked receivers */
 	u32 nr_send_waiters;
 	u32 nr_recv_waiters;
 	/*
@@ -202,7 +202,7 @@ struct mqlab_file {
 	struct mqlab_user *acct;
 	bool unlimited;
 	struct mutex bind_mutex; /* serialises BIND of this fd */
-	bool notify_pending;	/* EPOLLPRI until ACK; q->lock */
+	bool notify_pending; /* EPOLLPRI until ACK; q->lock */
 	/*
 	 * poll() before BIND (poll.c).  Set once at BIND, under
 	 * @bind_mutex, and read at release: the fd was polled while unbound, and
@@ -225,15 +225,15 @@ static inline struct mqlab_queue *mqlab_file_queue(struct mqlab_file *pf)
  * lock is taken.  @expires is absolute on @clock.
  */
 struct mqlab_deadline {
-	bool timed;		/* false: wait forever */
-	clockid_t clock;	/* CLOCK_MONOTONIC or CLOCK_REALTIME */
+	bool timed; /* false: wait forever */
+	clockid_t clock; /* CLOCK_MONOTONIC or CLOCK_REALTIME */
 	ktime_t expires;
-	int intr_err;		/* -EINTR (relative) or -ERESTARTSYS */
+	int intr_err; /* -EINTR (relative) or -ERESTARTSYS */
 };
 
 /* What a receiver learns about the message besides its payload. */
 struct mqlab_msginfo {
-	u32 len;		/* length, or the size needed on EMSGSIZE */
+	u32 len; /* length, or the size needed on EMSGSIZE */
 	u32 prio;
 	u32 pid;
 	u32 uid;
@@ -248,11 +248,11 @@ struct mqlab_msginfo {
  * (an array of the batch's, or none: max_more 0).
  */
 struct mqlab_wake {
-	struct task_struct *task;	/* pinned with get_task_struct() */
-	struct task_struct **more;	/* pinned too */
+	struct task_struct *task; /* pinned with get_task_struct() */
+	struct task_struct **more; /* pinned too */
 	u32 nr_more;
 	u32 max_more;
-	__poll_t poll;			/* events to report to poll_wq */
+	__poll_t poll; /* events to report to poll_wq */
 	/* A fired notification; the owner reference moved here. */
 	struct mqlab_notify_reg notice;
 };
@@ -325,8 +325,7 @@ void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake);
 int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
-	       const struct mqlab_deadline *dl)
-	__releases(&q->lock);
+	       const struct mqlab_deadline *dl) __releases(&q->lock);
 
 /* batch.c: MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
 int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,

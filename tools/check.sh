@@ -159,22 +159,7 @@ kver=$($MAKE -s --no-print-directory -f Makefile print-KVER 2>/dev/null)
 
 # make lint: one result line per linter (tools/lint.sh; sparse C=2 W=1
 # and checkpatch --strict among them).
-# clang-format: the kernel's .clang-format does not yet agree with
-# kmod/ and uapi/ (tab-aligned #defines and member comments, continuation
-# lines that checkpatch accepts), and reformatting every kernel file is a
-# change of its own: until it lands, its findings are counted and shown
-# as a SKIP, not a failure.
 for l in $(sh tools/lint.sh --list); do
-	if [ "$l" = clang-format ]; then
-		log=$build/lint-clang-format.log
-		if $MAKE --no-print-directory lint L="$l" > "$log" 2>&1; then
-			result 0 "lint: $l"
-		else
-			n=$((n + 1)) skip=$((skip + 1))
-			echo "ok $n - lint: $l # SKIP $(sed -n 's/.*(\([0-9]*\) findings.*/\1/p' "$log") findings: kmod/ and uapi/ not yet reformatted to the kernel's .clang-format ($log)"
-		fi
-		continue
-	fi
 	# shellcheck disable=SC2086 # MAKE may carry arguments
 	step "lint: $l" $MAKE --no-print-directory lint L="$l"
 done

@@ -327,6 +327,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * The kernel's .clang-format cannot express this header's layout: its
+ * #defines, struct fields and their comments are aligned in columns with
+ * tabs, for the people who read the ABI here (AlignTrailingComments and
+ * AlignConsecutiveMacros are off there).  checkpatch --strict checks it.
+ */
+/* clang-format off */
 #define MQLAB_DEVICE_NAME	"mqueue-lab"
 #define MQLAB_DEVICE_PATH	"/dev/" MQLAB_DEVICE_NAME
 #define MQLAB_PROC_PATH		"/proc/" MQLAB_DEVICE_NAME
@@ -528,5 +535,7 @@ struct mqlab_notify {
 #define MQLAB_IOC_NOTIFY	_IOW(MQLAB_IOC_MAGIC, 0x07, struct mqlab_notify)
 #define MQLAB_IOC_SEND_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x08, struct mqlab_batch)
 #define MQLAB_IOC_RECV_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x09, struct mqlab_batch)
+
+/* clang-format on */
 
 #endif /* _UAPI_LINUX_MQUEUE_LAB_H */
