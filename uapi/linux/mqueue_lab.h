@@ -376,6 +376,12 @@
 /* Bit 7 is left for another developer's feature. */
 /* MQLAB_UNLINK_DESTROY: unlink and end the queue at once (EIDRM) */
 #define MQLAB_FEAT_DESTROY	_BITULL(7)
+/* Every feature bit this header defines (a module may set fewer). */
+#define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
+				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
+				 MQLAB_FEAT_POLL_UNBOUND | \
+				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
+				 MQLAB_FEAT_DESTROY)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
