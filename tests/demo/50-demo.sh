@@ -9,16 +9,9 @@ q=xyz
 text="hello from A"
 prio=5
 out=/tmp/50-demo.$$
-n=0
 
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); echo "not ok $n $1"; }
-# check DESC COMMAND...: one TAP line for the exit status of COMMAND.
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
-}
+# shellcheck source=tools/vm/tap.sh
+. /opt/mqlab/tap.sh
 
 if [ ! -c /dev/mqueue-lab ]; then
 	echo "1..1"

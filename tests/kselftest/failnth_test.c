@@ -67,18 +67,6 @@ static void fn_msg(char *buf, unsigned int idx, size_t len)
 
 static const size_t fn_len[] = { FN_SMALL, FN_LARGE, FN_SMALL + 1, 1 };
 
-static int fn_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -EIO;
-}
-
 /*
  * Configure one fault type: fail-nth overrides probability, interval
  * and times, but the type's own filters still apply, so let it fail
@@ -101,7 +89,7 @@ static int fn_config(const char *type, bool alloc)
 	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
 		snprintf(path, sizeof(path), FN_DEBUGFS "%s/%s", type,
 			 common[i][0]);
-		ret = fn_write(path, common[i][1]);
+		ret = mqk_write_file(path, common[i][1]);
 		if (ret)
 			return ret;
 	}
@@ -111,7 +99,7 @@ static int fn_config(const char *type, bool alloc)
 		/* failslab has no highmem or order knob */
 		if (access(path, F_OK))
 			continue;
-		ret = fn_write(path, allocs[i][1]);
+		ret = mqk_write_file(path, allocs[i][1]);
 		if (ret)
 			return ret;
 	}

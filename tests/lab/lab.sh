@@ -4,15 +4,8 @@
 # TAP helpers, and not_done, which reports an exercise not done yet as
 # a SKIP (so that `make check` stays green) that `make check-lab N`
 # counts as a failure.
-n=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); echo "not ok $n $1"; }
-# check DESC COMMAND...: one TAP line for the exit status of COMMAND.
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
-}
+# shellcheck source=tools/vm/tap.sh
+. /opt/mqlab/tap.sh
 # not_done WHY: the exercise is not done yet.
 not_done() {
 	echo "1..1"

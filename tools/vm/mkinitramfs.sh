@@ -16,7 +16,7 @@ mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" \
 cp "${BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
 ln -sf busybox "$root/bin/sh"
 cp "$here/init" "$root/init"
-cp "$here/guest-run.sh" "$here/tap-count.awk" "$root/opt/mqlab/"
+cp "$here/guest-run.sh" "$here/tap-count.awk" "$here/tap.sh" "$root/opt/mqlab/"
 cp "$ko" "$root/opt/mqlab/mqueue_lab.ko"
 chmod 755 "$root/init" "$root/opt/mqlab/guest-run.sh"
 printf 'root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
