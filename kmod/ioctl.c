@@ -7,6 +7,7 @@
  * meaning later), decodes names and timeouts into kernel form before
  * any lock is taken, and zeroes every struct it copies out.
  */
+#include <linux/bitops.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
@@ -126,7 +127,7 @@ long mqlab_ioc_version(void __user *argp)
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH |
-		     MQLAB_FEAT_DESTROY;
+		     MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | MQLAB_FEAT_SELECT;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
@@ -219,11 +220,17 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 	struct mqlab_msginfo info;
 	struct mqlab_deadline dl;
 	struct mqlab_recv req;
+	u32 sel;
 	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad)
+	if ((req.flags & ~MQLAB_IO_RECV_FLAGS) || req.pad)
+		return -EINVAL;
+	sel = req.flags & (MQLAB_IO_PEEK | MQLAB_IO_PRIO_SEL);
+	/* At most one selector, for a priority that exists (select.c). */
+	if (hweight32(sel & MQLAB_IO_PRIO_SEL) > 1 ||
+	    ((sel & MQLAB_IO_PRIO_SEL) && req.prio >= MQLAB_PRIO_MAX))
 		return -EINVAL;
 	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
 	if (ret)
@@ -232,14 +239,17 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
-	ret = mqlab_receive(q, u64_to_user_ptr(req.buf), req.len,
-			    mqlab_nonblock(file, req.flags), &dl, &info);
+	ret = mqlab_receive_sel(q, sel, req.prio, u64_to_user_ptr(req.buf),
+				req.len, mqlab_nonblock(file, req.flags), &dl,
+				&info);
 	if (ret && ret != -EMSGSIZE)
 		return ret;
 
 	/* The input fields go back as they came; the outputs are set. */
 	req.len = info.len;
-	req.prio = info.prio;
+	/* EMSGSIZE leaves a selector's @prio, for the retry. */
+	if (!ret || !(sel & MQLAB_IO_PRIO_SEL))
+		req.prio = info.prio;
 	req.pid = info.pid;
 	req.uid = info.uid;
 	req.timestamp_ns = info.timestamp_ns;

@@ -266,6 +266,25 @@ int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
 	return 0;
 }
 
+/*
+ * Copy the payload of @msg to @dst, which has room for it: a peek
+ * (select.c) copies under the queue lock, as msgrcv(MSG_COPY) does.
+ */
+void mqlab_msg_copy(void *dst, const struct mqlab_msg *msg)
+{
+	size_t chunk = mqlab_msg_head_len(msg->len);
+	const struct mqlab_msg_seg *seg;
+	u32 left = msg->len - chunk;
+
+	memcpy(dst, msg->data, chunk);
+	for (seg = msg->next; seg; seg = seg->next) {
+		dst += chunk;
+		chunk = min_t(size_t, left, MQLAB_SEG_DATA);
+		left -= chunk;
+		memcpy(dst, seg->data, chunk);
+	}
+}
+
 /* Tree order: higher priority first. */
 static bool mqlab_msg_less(struct rb_node *a, const struct rb_node *b)
 {
@@ -292,11 +311,18 @@ static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 	q->curbytes += msg->len;
 }
 
-/* Queue @msg after every message of its priority.  Queue lock held. */
-static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg)
+/*
+ * Queue @msg after every message of its priority.  Receivers blocked
+ * while messages are queued are peekers or selective ones (select.c):
+ * tell those it matches.  Queue lock held.
+ */
+static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg,
+			  struct mqlab_wake *wake)
 {
 	mqlab_insert(q, msg);
 	trace_mqlab_enqueue(q, msg);
+	if (unlikely(q->nr_recv_waiters))
+		mqlab_sel_queued(q, msg, wake);
 }
 
 /* Tree order of a message put back: before every message of its priority. */
@@ -321,6 +347,8 @@ void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less_eq);
 	q->curmsgs++;
 	q->curbytes += msg->len;
+	if (unlikely(q->nr_recv_waiters))
+		mqlab_sel_queued(q, msg, NULL);
 }
 
 /* The next message to receive, or NULL.  Caller must hold queue lock. */
@@ -499,20 +527,23 @@ out_unlock:
 }
 
 /*
- * Give @msg to the first blocked receiver whose buffer can hold it
- * (pipelined send): true.  A blocked receiver whose buffer is too small
- * is told EMSGSIZE with the size needed; it is not given the message.
- * False when no receiver took it.  Caller must hold queue lock.
+ * Give @msg to the first blocked receiver that takes it (no selector, or
+ * one that matches; never a peeker) and whose buffer can hold it
+ * (pipelined send): true.  A blocked receiver that takes it but whose
+ * buffer is too small is told EMSGSIZE with the size needed; it is not
+ * given the message.  False when no receiver took it.  Caller must hold
+ * queue lock.
  */
 bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake)
 {
-	struct mqlab_waiter *r;
+	struct mqlab_waiter *r, *tmp;
 
 	lockdep_assert_held(&q->lock);
 
-	while ((r = list_first_entry_or_null(&q->recv_waiters,
-					     struct mqlab_waiter, list))) {
+	list_for_each_entry_safe(r, tmp, &q->recv_waiters, list) {
+		if (!mqlab_waiter_takes(r, msg))
+			continue;
 		if (r->buf_len >= msg->len) {
 			trace_mqlab_handoff(q, msg, r->task);
 			r->msg = msg;
@@ -543,7 +574,7 @@ void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 	if (mqlab_handoff(q, msg, wake))
 		return;
 
-	mqlab_enqueue(q, msg);
+	mqlab_enqueue(q, msg, wake);
 	wake->poll |= EPOLLIN | EPOLLRDNORM;
 	/* Empty to non-empty with nobody blocked: the mq_notify() rule. */
 	if (q->curmsgs == 1)
@@ -574,7 +605,7 @@ void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 	}
 	s->msg->timestamp_ns = ktime_get_ns();
 	q->sent++;
-	mqlab_enqueue(q, s->msg);
+	mqlab_enqueue(q, s->msg, wake);
 	if (s->nr_more) {
 		s->msg = *s->more++;
 		s->nr_more--;
@@ -701,17 +732,24 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 	return 0;
 }
 
-/* Dequeue a message or block; on success *@msgp is ours to free. */
-static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len, bool nonblock,
+/*
+ * Dequeue a message (the first that selector @sel, @sel_prio matches,
+ * select.c) or block; on success *@msgp is ours to free.
+ */
+static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+			     u32 buf_len, bool nonblock,
 			     const struct mqlab_deadline *dl,
 			     struct mqlab_msg **msgp, u32 *needed)
 {
-	struct mqlab_waiter w = { .buf_len = buf_len };
+	struct mqlab_waiter w = {
+		.buf_len = buf_len, .sel = sel, .sel_prio = sel_prio
+	};
 	struct mqlab_msg *msg;
 	int ret;
 
 	spin_lock(&q->lock);
-	msg = mqlab_peek(q);
+again:
+	msg = likely(!sel) ? mqlab_peek(q) : mqlab_sel_first(q, sel, sel_prio);
 	if (msg)
 		return mqlab_take(q, msg, buf_len, msgp, needed);
 	/* A destroyed queue is empty: only this slow path looks. */
@@ -725,6 +763,11 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len, bool nonblock,
 	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
 	if (ret)
 		return ret;
+	if (unlikely(w.result == MQLAB_WAIT_RETRY)) {
+		/* A matching message was queued, not handed over: take it. */
+		spin_lock(&q->lock);
+		goto again;
+	}
 	if (w.result) {
 		*needed = w.needed;
 		return w.result;
@@ -735,19 +778,29 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len, bool nonblock,
 
 /*
  * Receive one message into @buf (@buf_len bytes) and describe it in
- * @info.  On -EMSGSIZE, info->len is the size needed.  If the copy to
- * user space faults the message is lost, as with mq_timedreceive().
+ * @info: the first one selector @sel (MQLAB_IO_PEEK | MQLAB_IO_PRIO_*,
+ * or 0) with @sel_prio matches; a peek leaves it queued (select.c).
+ * On -EMSGSIZE, info->len is the size needed.  If the copy to user
+ * space faults the message is lost, as with mq_timedreceive().
  */
-int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
-		  bool nonblock, const struct mqlab_deadline *dl,
-		  struct mqlab_msginfo *info)
+int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+		      void __user *buf, u32 buf_len, bool nonblock,
+		      const struct mqlab_deadline *dl,
+		      struct mqlab_msginfo *info)
 {
 	struct mqlab_msg *msg;
 	int ret;
 
 	trace_mqlab_receive(q, buf_len, 0);
 	memset(info, 0, sizeof(*info));
-	ret = mqlab_receive_msg(q, buf_len, nonblock, dl, &msg, &info->len);
+	if (unlikely(sel & MQLAB_IO_PEEK)) {
+		ret = mqlab_peek_msg(q, sel, sel_prio, buf, buf_len, nonblock,
+				     dl, info);
+		trace_mqlab_receive_return(q, ret, NULL);
+		return ret;
+	}
+	ret = mqlab_receive_msg(q, sel, sel_prio, buf_len, nonblock, dl, &msg,
+				&info->len);
 	if (ret) {
 		trace_mqlab_receive_return(q, ret, NULL);
 		return ret;
@@ -760,6 +813,13 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 	trace_mqlab_receive_return(q, ret, msg);
 	mqlab_msg_free(msg);
 	return ret;
+}
+
+int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
+		  bool nonblock, const struct mqlab_deadline *dl,
+		  struct mqlab_msginfo *info)
+{
+	return mqlab_receive_sel(q, 0, 0, buf, buf_len, nonblock, dl, info);
 }
 
 /* Describe @msg as the current task sees it (its namespaces). */

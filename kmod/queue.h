@@ -112,6 +112,8 @@ struct mqlab_msg {
 /* Values of mqlab_waiter.state (see the MEMORY ORDERING comment, msg.c). */
 #define MQLAB_WAIT_NONE 0 /* still waiting */
 #define MQLAB_WAIT_READY 1 /* a peer completed the operation */
+/* mqlab_waiter.result: a matching message was queued, look again */
+#define MQLAB_WAIT_RETRY 1
 
 /*
  * A task blocked in send or receive.  It lives on the stack of that
@@ -129,7 +131,11 @@ struct mqlab_waiter {
 	u32 nr_more;
 	u32 buf_len; /* recv: size of the receiver's buffer */
 	u32 needed; /* recv: set with result -EMSGSIZE */
-	int result; /* 0, -EMSGSIZE for a receiver, or -EIDRM */
+	/* recv: MQLAB_IO_PEEK | MQLAB_IO_PRIO_*, 0 = any (select.c) */
+	u32 sel;
+	u32 sel_prio; /* recv: the selector's priority */
+	/* 0, -EMSGSIZE for a receiver, MQLAB_WAIT_RETRY, or -EIDRM */
+	int result;
 	int state; /* MQLAB_WAIT_* */
 };
 
@@ -326,6 +332,33 @@ void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake);
 int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
 	       const struct mqlab_deadline *dl) __releases(&q->lock);
+
+void mqlab_msg_copy(void *dst, const struct mqlab_msg *msg);
+int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+		      void __user *buf, u32 buf_len, bool nonblock,
+		      const struct mqlab_deadline *dl,
+		      struct mqlab_msginfo *info);
+
+/*
+ * select.c: MQLAB_IO_PEEK and MQLAB_IO_PRIO_* (receive by priority).
+ * A blocked receiver @w that takes @msg by hand-off: not a peeker, and
+ * no selector or a matching one.
+ */
+bool mqlab_sel_match(u32 sel, u32 sel_prio, u32 prio);
+struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel,
+				  u32 sel_prio);
+void mqlab_sel_queued(struct mqlab_queue *q, const struct mqlab_msg *msg,
+		      struct mqlab_wake *wake);
+int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+		   void __user *buf, u32 buf_len, bool nonblock,
+		   const struct mqlab_deadline *dl, struct mqlab_msginfo *info);
+
+static inline bool mqlab_waiter_takes(const struct mqlab_waiter *w,
+				      const struct mqlab_msg *msg)
+{
+	return likely(!w->sel) || mqlab_sel_match(w->sel, w->sel_prio,
+						  msg->prio);
+}
 
 /* batch.c: MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
 int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,

@@ -197,11 +197,40 @@
  *	moves into the queue.
  *	As with mq_timedreceive(), a message whose copy to @buf faults is
  *	dequeued and lost (EFAULT).
+ *	Peek (MQLAB_IO_PEEK, MQLAB_FEAT_PEEK): the same, but the message
+ *	stays queued: a copy of it is returned.  A peek needs read access,
+ *	is not counted in @received, fires no notification and moves no
+ *	blocked sender in.  It never takes part in hand-off: a sender that
+ *	finds receivers blocked hands its message to one of them as
+ *	before.  A peek on an empty queue blocks (or EAGAIN, ETIMEDOUT as
+ *	for RECV) until a message is queued; every blocked peeker is then
+ *	woken, none consumes it, and a peeker that finds it taken meanwhile
+ *	waits again (until its deadline).  The message is copied under the
+ *	queue lock into a buffer of min(@len, msgsize) bytes allocated
+ *	before it (as msgrcv() MSG_COPY does), so a fault on @buf loses
+ *	nothing (EFAULT).
+ *	Receive by priority (MQLAB_FEAT_SELECT): with one of
+ *	  MQLAB_IO_PRIO_EQ  the oldest message of priority @prio
+ *	  MQLAB_IO_PRIO_LE  the oldest message of the highest priority
+ *	                    that is <= @prio
+ *	  MQLAB_IO_PRIO_NE  the next message whose priority is not @prio
+ *	in @flags, @prio is the selector on input (without one it is
+ *	ignored) and the message's priority on output.  Order within a
+ *	priority stays FIFO; each lookup is O(log n).  A selective receive
+ *	blocks while no queued message matches.  A sender hands its message
+ *	to the first blocked receiver (in arrival order) whose selector
+ *	matches, or without a selector; if none matches it is queued.
+ *	One receiver is woken per message.  With MQLAB_IO_PEEK too, it
+ *	peeks at the first matching message.
  *	Errors:
  *	  EBADFD, EBADF (not open for reading), EINVAL, EAGAIN, ETIMEDOUT,
  *	  EINTR, EIDRM, EFAULT as for SEND
- *	  EMSGSIZE  @len is smaller than the next message; the message stays
- *	            queued and @len is set to the size needed
+ *	  EINVAL    also: more than one MQLAB_IO_PRIO_* flag, or one with
+ *	            @prio >= MQLAB_PRIO_MAX; MQLAB_IO_PEEK or a selector on
+ *	            MQLAB_IOC_SEND or either batch
+ *	  EMSGSIZE  @len is smaller than the next (matching) message; the
+ *	            message stays queued and @len is set to the size needed
+ *	  ENOMEM    (peek) no memory for the copy
  *
  * MQLAB_IOC_SEND_BATCH  (in: struct mqlab_batch; MQLAB_FEAT_BATCH)
  *	Send @count (1..MQLAB_BATCH_MAX) messages, described by the array
@@ -376,12 +405,17 @@
 /* Bit 7 is left for another developer's feature. */
 /* MQLAB_UNLINK_DESTROY: unlink and end the queue at once (EIDRM) */
 #define MQLAB_FEAT_DESTROY	_BITULL(7)
+/* MQLAB_IO_PEEK: MQLAB_IOC_RECV without removing the message */
+#define MQLAB_FEAT_PEEK		_BITULL(8)
+/* MQLAB_IO_PRIO_EQ/_LE/_NE: MQLAB_IOC_RECV by priority */
+#define MQLAB_FEAT_SELECT	_BITULL(9)
 /* Every feature bit this header defines (a module may set fewer). */
 #define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
 				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
 				 MQLAB_FEAT_POLL_UNBOUND | \
 				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
-				 MQLAB_FEAT_DESTROY)
+				 MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | \
+				 MQLAB_FEAT_SELECT)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -447,6 +481,19 @@ struct mqlab_timespec {
 #define MQLAB_IO_REALTIME	_BITUL(3)	/* ... on CLOCK_REALTIME, not MONOTONIC */
 #define MQLAB_IO_FLAGS		(MQLAB_IO_NONBLOCK | MQLAB_IO_TIMEOUT | \
 				 MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME)
+/*
+ * struct mqlab_recv.flags only (MQLAB_IOC_RECV; EINVAL anywhere else).
+ * With a selector, @prio is in: the selector's priority, out: the
+ * message's.  At most one selector.
+ */
+#define MQLAB_IO_PEEK		_BITUL(4)	/* copy, do not remove (FEAT_PEEK) */
+#define MQLAB_IO_PRIO_EQ	_BITUL(5)	/* priority == @prio (FEAT_SELECT) */
+#define MQLAB_IO_PRIO_LE	_BITUL(6)	/* the highest priority <= @prio */
+#define MQLAB_IO_PRIO_NE	_BITUL(7)	/* any priority but @prio */
+#define MQLAB_IO_PRIO_SEL	(MQLAB_IO_PRIO_EQ | MQLAB_IO_PRIO_LE | \
+				 MQLAB_IO_PRIO_NE)
+#define MQLAB_IO_RECV_FLAGS	(MQLAB_IO_FLAGS | MQLAB_IO_PEEK | \
+				 MQLAB_IO_PRIO_SEL)
 
 struct mqlab_send {
 	__u64 buf;		/* user pointer to the message */
@@ -463,7 +510,7 @@ struct mqlab_recv {
 				/* (or the size needed on EMSGSIZE) */
 	__u32 flags;		/* in: MQLAB_IO_* */
 	struct mqlab_timespec timeout;	/* in: with MQLAB_IO_TIMEOUT */
-	__u32 prio;		/* out */
+	__u32 prio;		/* in: selector (MQLAB_IO_PRIO_*); out */
 	__u32 pid;		/* out: sender's tgid in our pid namespace */
 	__u32 uid;		/* out: sender's uid in our user namespace */
 	__u32 pad;		/* in: zero; out: zero */
