@@ -210,20 +210,19 @@ static inline int mqk_sends(int fd, const char *str, __u32 prio)
 }
 
 /*
- * Receive into @buf (@len bytes).  @out (may be NULL) gets the whole
- * struct back: out->len is the message length, or the size needed on
- * EMSGSIZE.  The output fields are pre-set to garbage so that a kernel
- * that does not fill them in is caught.
+ * Receive as mqk_recv() does, with @prio as the input priority (the
+ * selector of MQLAB_IO_PRIO_*).
  */
-static inline int mqk_recv(int fd, void *buf, __u32 len, __u32 flags,
-			   const struct mqlab_timespec *timeout,
-			   struct mqlab_recv *out)
+static inline int mqk_recv_sel(int fd, void *buf, __u32 len, __u32 flags,
+			       __u32 prio,
+			       const struct mqlab_timespec *timeout,
+			       struct mqlab_recv *out)
 {
 	struct mqlab_recv r = {
 		.buf = mqk_ptr(buf),
 		.len = len,
 		.flags = flags,
-		.prio = 0xdeadbeef,
+		.prio = prio,
 		.pid = 0xdeadbeef,
 		.uid = 0xdeadbeef,
 		.timestamp_ns = 0xdeadbeefdeadbeefULL,
@@ -236,6 +235,19 @@ static inline int mqk_recv(int fd, void *buf, __u32 len, __u32 flags,
 	if (out)
 		*out = r;
 	return ret;
+}
+
+/*
+ * Receive into @buf (@len bytes).  @out (may be NULL) gets the whole
+ * struct back: out->len is the message length, or the size needed on
+ * EMSGSIZE.  The output fields are pre-set to garbage so that a kernel
+ * that does not fill them in is caught.
+ */
+static inline int mqk_recv(int fd, void *buf, __u32 len, __u32 flags,
+			   const struct mqlab_timespec *timeout,
+			   struct mqlab_recv *out)
+{
+	return mqk_recv_sel(fd, buf, len, flags, 0xdeadbeef, timeout, out);
 }
 
 static inline int mqk_getattr(int fd, struct mqlab_attr *attr)
@@ -505,6 +517,36 @@ static inline int mqk_reap_timed(struct mqk *k, pid_t pid, int ms,
 static inline int mqk_reap(struct mqk *k, pid_t pid)
 {
 	return mqk_reap_timed(k, pid, MQK_WAIT_MS, NULL);
+}
+
+/*
+ * Fork a child that receives once from @fd with @flags and input @prio
+ * (blocking unless @flags says otherwise) and exits 0 when the call
+ * returns @want_ret and, on success, the message is @want at priority
+ * @want_prio.
+ */
+static inline pid_t mqk_spawn_recv(struct __test_metadata *_metadata,
+				   struct mqk *k, int fd, __u32 flags,
+				   __u32 prio, int want_ret, const char *want,
+				   __u32 want_prio)
+{
+	pid_t pid = mqk_fork(_metadata, k);
+
+	if (pid == 0) {
+		struct mqlab_recv r;
+		char buf[256];
+		int ret;
+
+		ret = mqk_recv_sel(fd, buf, sizeof(buf), flags, prio, NULL, &r);
+		CHILD_CHECK(ret == want_ret);
+		if (!ret) {
+			CHILD_CHECK(r.len == strlen(want));
+			CHILD_CHECK(!memcmp(buf, want, r.len));
+			CHILD_CHECK(r.prio == want_prio);
+		}
+		_exit(0);
+	}
+	return pid;
 }
 
 /* In a child: become uid/gid MQK_NOBODY (@gid for the group). */
