@@ -105,6 +105,25 @@ MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 				struct mqdev_msginfo *info,
 				const struct mqdev_io_opts *opts);
 
+/* @rflags of mqdev_receive_sel(): at most one MQDEV_RECV_PRIO_* */
+#define MQDEV_RECV_PEEK		(1U << 0)	/* leave the message queued */
+#define MQDEV_RECV_PRIO_EQ	(1U << 1)	/* priority == @prio */
+#define MQDEV_RECV_PRIO_LE	(1U << 2)	/* highest priority <= @prio */
+#define MQDEV_RECV_PRIO_NE	(1U << 3)	/* any priority but @prio */
+
+/*
+ * mqdev_receive() with @rflags: MQDEV_RECV_PEEK copies the next message
+ * without removing it (MQLAB_FEAT_PEEK), a MQDEV_RECV_PRIO_* takes the
+ * next one whose priority matches @prio (MQLAB_FEAT_SELECT; @prio is
+ * ignored without one).  libmqdev 1.3.
+ * @return the message length, or -errno (-EINVAL for an unknown or a
+ * second selector bit, or @prio >= MQLAB_PRIO_MAX with a selector).
+ */
+MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
+				    unsigned int rflags, unsigned int prio,
+				    struct mqdev_msginfo *info,
+				    const struct mqdev_io_opts *opts);
+
 /* Fill @attr (attr->sz set by the caller).  @return 0, or -errno. */
 MQDEV_API int mqdev_getattr(struct mqdev *q, struct mqdev_attr *attr);
 

@@ -278,9 +278,9 @@ int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 	return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
 }
 
-ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
-		    const struct mqlab_timespec *timeout,
-		    struct mqlab_recv *out)
+ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
+			uint32_t prio, const struct mqlab_timespec *timeout,
+			struct mqlab_recv *out)
 {
 	int err;
 
@@ -289,12 +289,20 @@ ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
 	/* No message is larger than 4 GiB: a bigger buffer is as good. */
 	out->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	out->flags = ioflags;
+	out->prio = prio;
 	if (timeout)
 		out->timeout = *timeout;
 	err = lab_ioctl(fd, MQLAB_IOC_RECV, out);
 	if (err)
 		return err;
 	return out->len;
+}
+
+ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
+		    const struct mqlab_timespec *timeout,
+		    struct mqlab_recv *out)
+{
+	return mqcore_recv_sel(fd, buf, len, ioflags, 0, timeout, out);
 }
 
 int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,

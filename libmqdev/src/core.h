@@ -135,6 +135,11 @@ ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
 		    const struct mqlab_timespec *timeout,
 		    struct mqlab_recv *out);
 
+/* The same with MQLAB_IO_PEEK / MQLAB_IO_PRIO_* in @ioflags, selector @prio. */
+ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
+			uint32_t prio, const struct mqlab_timespec *timeout,
+			struct mqlab_recv *out);
+
 /*
  * MQLAB_IOC_SEND_BATCH or MQLAB_IOC_RECV_BATCH (@cmd) of the @count
  * descriptors at @msgs.  @return the count moved, or -errno; -EOPNOTSUPP

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,9 +99,58 @@ MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
 }
 
+/* MQDEV_RECV_* to MQLAB_IO_*, or -EINVAL for an unknown bit. */
+static int recv_flags_in(unsigned int rflags, uint32_t *ioflags)
+{
+	static const struct {
+		unsigned int mqdev;
+		uint32_t lab;
+	} map[] = {
+		{ MQDEV_RECV_PEEK, MQLAB_IO_PEEK },
+		{ MQDEV_RECV_PRIO_EQ, MQLAB_IO_PRIO_EQ },
+		{ MQDEV_RECV_PRIO_LE, MQLAB_IO_PRIO_LE },
+		{ MQDEV_RECV_PRIO_NE, MQLAB_IO_PRIO_NE },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (rflags & map[i].mqdev) {
+			*ioflags |= map[i].lab;
+			rflags &= ~map[i].mqdev;
+		}
+	}
+	return rflags ? -EINVAL : 0;
+}
+
+/*
+ * After EINVAL: does the device know the MQLAB_IO_PEEK / _PRIO_* bits in
+ * @ioflags?  (An older one rejects them as unknown flags.)
+ */
+static bool recv_supported(int fd, uint32_t ioflags)
+{
+	struct mqlab_version v;
+	uint64_t need = 0;
+
+	if (ioflags & MQLAB_IO_PEEK)
+		need |= MQLAB_FEAT_PEEK;
+	if (ioflags & MQLAB_IO_PRIO_SEL)
+		need |= MQLAB_FEAT_SELECT;
+	if (mqcore_version_fd(fd, &v))
+		return true;
+	return (v.features & need) == need;
+}
+
 MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 				struct mqdev_msginfo *info,
 				const struct mqdev_io_opts *opts)
+{
+	return mqdev_receive_sel(q, buf, len, 0, 0, info, opts);
+}
+
+MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
+				    unsigned int rflags, unsigned int prio,
+				    struct mqdev_msginfo *info,
+				    const struct mqdev_io_opts *opts)
 {
 	struct mqdev_msginfo mi;
 	struct mqlab_timespec ts;
@@ -114,9 +164,13 @@ MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 	if (info && info->sz < MQDEV_MSGINFO_SZ_V1)
 		return -EINVAL;
 	err = io_opts_in(opts, &ioflags, &ts);
+	if (!err)
+		err = recv_flags_in(rflags, &ioflags);
 	if (err)
 		return err;
-	ret = mqcore_recv(q->fd, buf, len, ioflags, &ts, &r);
+	ret = mqcore_recv_sel(q->fd, buf, len, ioflags, prio, &ts, &r);
+	if (ret == -EINVAL && rflags && !recv_supported(q->fd, ioflags))
+		ret = -EOPNOTSUPP;
 	if (!info)
 		return ret;
 

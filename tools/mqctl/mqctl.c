@@ -237,6 +237,9 @@ enum {
 	OPT_NONBLOCK,
 	OPT_VERSION,
 	OPT_DESTROY,
+	OPT_PRIO_EQ,
+	OPT_PRIO_LE,
+	OPT_PRIO_NE,
 };
 
 #define OPT_HELP_ENTRY	{ "help", no_argument, NULL, 'h' }
@@ -590,13 +593,47 @@ static int recv_batches(struct mqdev *q, unsigned long count, char *buf,
 	return 0;
 }
 
-static int cmd_recv(int argc, char **argv)
+/*
+ * --prio-eq, --prio-le, --prio-ne P: the selector of recv and peek.
+ * @return 0 when @c was one of them, EXIT_USAGE for a bad value or a
+ * second one, -1 when @c is another option.
+ */
+static int select_option(int c, unsigned int *rflags, unsigned int *prio)
+{
+	static const struct {
+		int opt;
+		unsigned int rflag;
+	} sel[] = {
+		{ OPT_PRIO_EQ, MQDEV_RECV_PRIO_EQ },
+		{ OPT_PRIO_LE, MQDEV_RECV_PRIO_LE },
+		{ OPT_PRIO_NE, MQDEV_RECV_PRIO_NE },
+	};
+	unsigned long val;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sel) / sizeof(sel[0]); i++) {
+		if (c != sel[i].opt)
+			continue;
+		if (*rflags & ~MQDEV_RECV_PEEK)
+			return usage_error("only one of --prio-eq, --prio-le, --prio-ne");
+		if (parse_ulong(optarg, MQLAB_PRIO_MAX - 1, &val))
+			return usage_error("bad priority (0..%u): '%s'",
+					   MQLAB_PRIO_MAX - 1, optarg);
+		*rflags |= sel[i].rflag;
+		*prio = (unsigned int)val;
+		return 0;
+	}
+	return -1;
+}
+
+/* recv, and peek (@rflags MQDEV_RECV_PEEK). */
+static int recv_cmd(int argc, char **argv, unsigned int rflags)
 {
 	struct mqdev_io_opts io = { .sz = sizeof(io) };
 	struct mqdev_msginfo info;
 	unsigned long count = 1, i;
 	struct timespec timeout;
-	unsigned int nbuf = 1;
+	unsigned int nbuf = 1, prio = 0;
 	const char *name;
 	struct mqdev *q;
 	size_t size;
@@ -610,6 +647,12 @@ static int cmd_recv(int argc, char **argv)
 				return usage_error("bad count for -n: '%s'", optarg);
 			break;
 		default:
+			ret = select_option(c, &rflags, &prio);
+			if (ret >= 0) {
+				if (ret)
+					return ret;
+				break;
+			}
 			ret = io_option(c, &io, &timeout);
 			if (ret < 0)
 				return OPTION_DONE(c);
@@ -623,7 +666,8 @@ static int cmd_recv(int argc, char **argv)
 	ret = open_queue(name, O_RDONLY, &q);
 	if (ret)
 		return ret;
-	if (count > 1 && have_batch())
+	/* A batch takes no selector. */
+	if (count > 1 && !rflags && have_batch())
 		nbuf = count < MQDEV_BATCH_MAX ? count : MQDEV_BATCH_MAX;
 	ret = alloc_msgbuf(q, name, nbuf, &buf, &size);
 	if (ret)
@@ -639,7 +683,7 @@ static int cmd_recv(int argc, char **argv)
 
 		memset(&info, 0, sizeof(info));
 		info.sz = sizeof(info);
-		len = mqdev_receive(q, buf, size, &info, &io);
+		len = mqdev_receive_sel(q, buf, size, rflags, prio, &info, &io);
 		if (len < 0) {
 			ret = op_error(name, len);
 			break;
@@ -650,6 +694,16 @@ static int cmd_recv(int argc, char **argv)
 out_close:
 	mqdev_close(q);
 	return ret;
+}
+
+static int cmd_recv(int argc, char **argv)
+{
+	return recv_cmd(argc, argv, 0);
+}
+
+static int cmd_peek(int argc, char **argv)
+{
+	return recv_cmd(argc, argv, MQDEV_RECV_PEEK);
 }
 
 /* Set by the signal handler: volatile sig_atomic_t is what C requires. */
@@ -937,10 +991,23 @@ static const struct option send_opts[] = {
 	OPT_HELP_ENTRY, OPT_END
 };
 
+#define OPT_SELECT_ENTRIES						\
+	{ "prio-eq", required_argument, NULL, OPT_PRIO_EQ },		\
+	{ "prio-le", required_argument, NULL, OPT_PRIO_LE },		\
+	{ "prio-ne", required_argument, NULL, OPT_PRIO_NE }
+
 static const struct option recv_opts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+	OPT_SELECT_ENTRIES,
+	OPT_HELP_ENTRY, OPT_END
+};
+
+static const struct option peek_opts[] = {
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+	OPT_SELECT_ENTRIES,
 	OPT_HELP_ENTRY, OPT_END
 };
 
@@ -967,15 +1034,26 @@ static const struct command commands[] = {
 		"  --timeout SEC    wait at most SEC seconds (decimals allowed), then ETIMEDOUT\n",
 		":hp:", send_opts,
 	}, {
-		"recv", cmd_recv, "NAME [-n COUNT] [--nonblock] [--timeout SEC]",
+		"recv", cmd_recv, "NAME [-n COUNT] [--nonblock] [--timeout SEC] [--prio-eq|--prio-le|--prio-ne P]",
 		"Receive COUNT messages (default 1), highest priority first.",
 		"  -n, --count COUNT  receive COUNT messages (default 1)\n"
 		"  --nonblock         fail with EAGAIN instead of waiting on an empty queue\n"
 		"  --timeout SEC      wait at most SEC seconds (decimals allowed) for each\n"
 		"                     message, then fail with ETIMEDOUT\n"
+		"  --prio-eq P        only a message of priority P (oldest first)\n"
+		"  --prio-le P        only one of the highest priority that is <= P\n"
+		"  --prio-ne P        only one whose priority is not P\n"
 		"Each message prints as two lines: 'prio=P pid=PID uid=UID len=L', then\n"
 		"the payload with \\\\, \\n, \\t, \\r and \\xHH escapes.\n",
 		":hn:", recv_opts,
+	}, {
+		"peek", cmd_peek, "NAME [--nonblock] [--timeout SEC] [--prio-eq|--prio-le|--prio-ne P]",
+		"Print the next message as recv does, and leave it in the queue.",
+		"  --nonblock         fail with EAGAIN instead of waiting on an empty queue\n"
+		"  --timeout SEC      wait at most SEC seconds for a message, then ETIMEDOUT\n"
+		"  --prio-eq, --prio-le, --prio-ne P\n"
+		"                     the first message that recv with it would take\n",
+		":h", peek_opts,
 	}, {
 		"watch", cmd_watch, "NAME",
 		"Print messages as they arrive (as recv does) until SIGINT or SIGTERM.",
