@@ -165,7 +165,8 @@
  *	Errors:
  *	  EBADFD    fd not bound
  *	  EBADF     fd not open for writing
- *	  EINVAL    prio >= MQLAB_PRIO_MAX, unknown flag, non-zero pad,
+ *	  EINVAL    prio >= MQLAB_PRIO_MAX, unknown flag (the receive
+ *	            flags MQLAB_IO_PEEK and MQLAB_IO_PRIO_* included), non-zero pad,
  *	            malformed timeout (tv_nsec >= 1e9, or negative tv_sec),
  *	            MQLAB_IO_ABSTIME or MQLAB_IO_REALTIME without
  *	            MQLAB_IO_TIMEOUT, a non-zero @timeout without
@@ -283,7 +284,8 @@
  *	Errors (only when no message was received):
  *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, EIDRM as for RECV
  *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
- *	            @timeout
+ *	            @timeout; MQLAB_IO_PEEK or a MQLAB_IO_PRIO_* flag (not
+ *	            for batches, for now)
  *	  EMSGSIZE  the next message is longer than the first buffer
  *	  EFAULT    @msgs unreadable or unwritable, or the first @buf
  *	  ENOMEM    out of memory
