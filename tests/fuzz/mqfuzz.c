@@ -428,6 +428,12 @@ static void build(struct fuzz *f, const char *c, unsigned char *a,
 		r->len = chance(f, 80) ? 1024 : fuzz_len(f);
 		r->flags = fuzz_ioflags(f, &r->timeout);
 		r->prio = odd32(f);
+		/* Peek and the selectors (bits 4..7), valid or not. */
+		if (chance(f, 40)) {
+			r->flags |= rnd(f, 16) << 4;
+			if (chance(f, 80))
+				r->prio = rnd(f, 40);
+		}
 		r->timestamp_ns = odd64(f);
 	} else if (!strcmp(c, "MQLAB_IOC_SETATTR")) {
 		a[0] = rnd(f, 2);
