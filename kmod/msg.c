@@ -741,9 +741,9 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			     const struct mqlab_deadline *dl,
 			     struct mqlab_msg **msgp, u32 *needed)
 {
-	struct mqlab_waiter w = {
-		.buf_len = buf_len, .sel = sel, .sel_prio = sel_prio
-	};
+	struct mqlab_waiter w = { .buf_len = buf_len,
+				  .sel = sel,
+				  .sel_prio = sel_prio };
 	struct mqlab_msg *msg;
 	int ret;
 

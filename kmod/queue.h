@@ -345,8 +345,7 @@ int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
  * no selector or a matching one.
  */
 bool mqlab_sel_match(u32 sel, u32 sel_prio, u32 prio);
-struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel,
-				  u32 sel_prio);
+struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel, u32 sel_prio);
 void mqlab_sel_queued(struct mqlab_queue *q, const struct mqlab_msg *msg,
 		      struct mqlab_wake *wake);
 int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
@@ -356,8 +355,8 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 static inline bool mqlab_waiter_takes(const struct mqlab_waiter *w,
 				      const struct mqlab_msg *msg)
 {
-	return likely(!w->sel) || mqlab_sel_match(w->sel, w->sel_prio,
-						  msg->prio);
+	return likely(!w->sel) ||
+	       mqlab_sel_match(w->sel, w->sel_prio, msg->prio);
 }
 
 /* batch.c: MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */

@@ -80,8 +80,7 @@ static struct mqlab_msg *mqlab_first_le(struct mqlab_queue *q, u32 prio)
  * The next message that selector @sel (MQLAB_IO_PRIO_*, or none: the
  * head) with @sel_prio picks, or NULL.  Caller must hold queue lock.
  */
-struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel,
-				  u32 sel_prio)
+struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel, u32 sel_prio)
 {
 	struct mqlab_msg *m = mqlab_peek(q);
 
@@ -139,9 +138,9 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 		   void __user *buf, u32 buf_len, bool nonblock,
 		   const struct mqlab_deadline *dl, struct mqlab_msginfo *info)
 {
-	struct mqlab_waiter w = {
-		.buf_len = buf_len, .sel = sel, .sel_prio = sel_prio
-	};
+	struct mqlab_waiter w = { .buf_len = buf_len,
+				  .sel = sel,
+				  .sel_prio = sel_prio };
 	u32 cap = min_t(u64, buf_len, q->msgsize);
 	struct mqlab_msg *msg;
 	void *copy = NULL;
