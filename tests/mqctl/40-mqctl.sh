@@ -108,7 +108,7 @@ expect_fail "ls with an argument: status 2" 2 "unexpected argument" ls extra
 run --help
 check "--help: status 0" [ "$rc" = 0 ]
 missing=""
-for c in create send recv watch stat ls rm destroy; do
+for c in create send recv peek watch stat ls rm destroy; do
 	grep -Eq "^  $c( |$)" "$T/out" || missing="$missing $c"
 done
 check "--help mentions every command${missing:+ (missing:$missing)}" \
@@ -347,6 +347,33 @@ expect_fail "stat $q after rm --destroy: status 1, ENOENT" 1 "\(ENOENT\)$" \
 	stat "$q"
 expect_fail "destroy without a name: status 2" 2 "destroy: missing queue name" \
 	destroy
+
+# ---- peek, recv --prio-eq/--prio-le/--prio-ne ----
+
+expect_ok "create $q for peek: status 0" create "$q"
+expect_ok "send low at 1" send "$q" -p 1 low
+expect_ok "send urgent at 9" send "$q" -p 9 urgent
+expect_ok "peek $q: status 0" peek "$q"
+grep -q '^prio=9 ' "$T/out" && grep -qx 'urgent' "$T/out"
+tap $? "peek shows the head, urgent at 9"
+check "peek leaves both messages" [ "$(stat_field curmsgs)" = 2 ]
+expect_ok "peek --prio-eq 1: status 0" peek "$q" --prio-eq 1
+grep -qx 'low' "$T/out"
+tap $? "peek --prio-eq 1 shows low"
+expect_ok "recv --prio-le 5: status 0" recv "$q" --prio-le 5
+grep -q '^prio=1 ' "$T/out" && grep -qx 'low' "$T/out"
+tap $? "recv --prio-le 5 takes low, not urgent"
+expect_fail "recv --prio-ne 9 --nonblock: status 1, EAGAIN" 1 \
+	"^mqctl: recv $q: .*\(EAGAIN\)$" recv "$q" --prio-ne 9 --nonblock
+expect_fail "recv with two selectors: status 2" 2 "only one of" \
+	recv "$q" --prio-eq 1 --prio-ne 2
+expect_fail "recv --prio-eq 32768: status 2" 2 "bad priority" \
+	recv "$q" --prio-eq 32768
+expect_fail "peek -n 2: status 2" 2 "unknown option" peek "$q" -n 2
+expect_ok "recv urgent: status 0" recv "$q"
+expect_fail "peek --nonblock on the empty queue: status 1, EAGAIN" 1 \
+	"^mqctl: peek $q: .*\(EAGAIN\)$" peek "$q" --nonblock
+expect_ok "rm $q after peek: status 0" rm "$q"
 
 echo "1..$n"
 rm -rf "$T"
