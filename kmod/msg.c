@@ -765,6 +765,7 @@ again:
 		return ret;
 	if (unlikely(w.result == MQLAB_WAIT_RETRY)) {
 		/* A matching message was queued, not handed over: take it. */
+		w.result = 0;
 		spin_lock(&q->lock);
 		goto again;
 	}

@@ -173,6 +173,7 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			ret = w.result;
 			goto out_free;
 		}
+		w.result = 0;
 		spin_lock(&q->lock);
 	}
 	if (msg->len > cap) {

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -547,6 +548,26 @@ static inline pid_t mqk_spawn_recv(struct __test_metadata *_metadata,
 		_exit(0);
 	}
 	return pid;
+}
+
+/*
+ * Pin the caller to CPU 0, under SCHED_FIFO when @fifo: a task woken on
+ * CPU 0 then cannot run before the caller leaves SCHED_FIFO, which makes
+ * the order of a wake-up and the caller's next calls certain.
+ * @return 0 or -errno (-EPERM without CAP_SYS_NICE).
+ */
+static inline int mqk_pin(bool fifo)
+{
+	struct sched_param sp = { .sched_priority = fifo ? 1 : 0 };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	if (sched_setscheduler(0, fifo ? SCHED_FIFO : SCHED_OTHER, &sp))
+		return -errno;
+	return 0;
 }
 
 /* In a child: become uid/gid MQK_NOBODY (@gid for the group). */

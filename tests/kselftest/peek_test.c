@@ -8,8 +8,6 @@
  */
 #define _GNU_SOURCE
 
-#include <sched.h>
-
 #include "mqlab_kst.h"
 
 #define MAXMSG		2
@@ -331,21 +329,6 @@ TEST_F(peek, receiver_behind_peeker_gets_the_handoff)
 	mqk_expect_msg(_metadata, self->fd, "second");
 }
 
-/* Pin the caller to CPU 0; SCHED_FIFO too when @fifo. */
-static int pin(bool fifo)
-{
-	struct sched_param sp = { .sched_priority = fifo ? 1 : 0 };
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	if (sched_setscheduler(0, fifo ? SCHED_FIFO : SCHED_OTHER, &sp))
-		return -errno;
-	return 0;
-}
-
 /*
  * A woken peeker that finds its message taken waits again.  The peeker
  * and this task share CPU 0 and this one runs SCHED_FIFO, so the
@@ -359,11 +342,11 @@ TEST_F(peek, woken_peeker_finds_message_taken_and_waits_again)
 	pid_t pid;
 	int ret;
 
-	ASSERT_EQ(0, pin(false));
+	ASSERT_EQ(0, mqk_pin(false));
 	pid = mqk_spawn_recv(_metadata, &self->k, self->fd, PEEK, 0, 0,
 			     "second", 0);
 	ASSERT_WAITERS(self->fd, false, 1);
-	ret = pin(true);
+	ret = mqk_pin(true);
 	if (ret == -EPERM)
 		SKIP(return, "SCHED_FIFO not permitted");
 	ASSERT_EQ(0, ret);
@@ -371,7 +354,7 @@ TEST_F(peek, woken_peeker_finds_message_taken_and_waits_again)
 	if (!ret)
 		ret = mqk_recv(self->fd, buf, sizeof(buf), MQLAB_IO_NONBLOCK,
 			       NULL, NULL);
-	ASSERT_EQ(0, pin(false));
+	ASSERT_EQ(0, mqk_pin(false));
 	ASSERT_EQ(0, ret);
 
 	ASSERT_WAITERS(self->fd, false, 1);

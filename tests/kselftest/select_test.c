@@ -434,6 +434,57 @@ TEST_F(sel, match_moved_in_from_blocked_sender)
 	close(fd);
 }
 
+/*
+ * A selective receiver woken for a message moved in from a blocked
+ * sender, which another receive takes first, waits again, and then
+ * takes the next match handed to it.  This task and the receiver share
+ * CPU 0 and this one runs SCHED_FIFO, so that the receiver cannot run
+ * between the wake-up and the receive that takes its message.
+ */
+TEST_F(sel, woken_receiver_finds_match_taken_and_waits_again)
+{
+	const char *name = mqk_name(_metadata, &self->k, "race");
+	int fd = mqk_create(_metadata, name, O_RDWR, 0600, 2, MSGSIZE);
+	char buf[MSGSIZE];
+	pid_t recv, sender;
+	int ret;
+
+	ASSERT_EQ(0, mqk_pin(false));
+	ASSERT_EQ(0, mqk_sends(fd, "f0", 0));
+	ASSERT_EQ(0, mqk_sends(fd, "f1", 0));
+	recv = mqk_spawn_recv(_metadata, &self->k, fd, EQ, 4, 0, "second", 4);
+	ASSERT_WAITERS(fd, false, 1);
+	sender = mqk_fork(_metadata, &self->k);
+	if (sender == 0) {
+		CHILD_CHECK(mqk_sends(fd, "first", 4) == 0);
+		_exit(0);
+	}
+	ASSERT_WAITERS(fd, true, 1);
+	ret = mqk_pin(true);
+	if (ret == -EPERM)
+		SKIP(return, "SCHED_FIFO not permitted");
+	ASSERT_EQ(0, ret);
+	/* Moves "first" in and wakes the receiver, ... */
+	ret = mqk_recv(fd, buf, sizeof(buf), NB, NULL, NULL);
+	/* ... which finds it gone. */
+	if (!ret)
+		ret = mqk_recv_sel(fd, buf, sizeof(buf), EQ | NB, 4, NULL,
+				   NULL);
+	ASSERT_EQ(0, mqk_pin(false));
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, mqk_reap(&self->k, sender));
+
+	ASSERT_WAITERS(fd, false, 1);
+	mqk_sleep_ms(MQK_GRACE_MS);
+	ASSERT_EQ(-ETIMEDOUT, mqk_reap_timed(&self->k, recv, 0, NULL));
+	ASSERT_EQ(0, mqk_sends(fd, "second", 4));
+	ASSERT_EQ(0, mqk_reap(&self->k, recv));
+	EXPECT_EQ(1, mqk_attr(_metadata, fd).curmsgs);
+	EXPECT_EQ(3, mqk_attr(_metadata, fd).received);
+	mqk_expect_msg(_metadata, fd, "f1");
+	close(fd);
+}
+
 /* With MQLAB_IO_PEEK: a look at the first match, which stays queued. */
 TEST_F(sel, peek_at_first_match)
 {
