@@ -550,6 +550,60 @@ static inline pid_t mqk_spawn_recv(struct __test_metadata *_metadata,
 	return pid;
 }
 
+static inline void mqk_ignore_signal(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A receive with @flags and input @prio, blocked on @fd in a child,
+ * ends with EINTR when a signal (handler without SA_RESTART) arrives;
+ * it leaves no blocked receiver behind.
+ */
+static inline void mqk_blocked_recv_eintr(struct __test_metadata *_metadata,
+					  struct mqk *k, int fd, __u32 flags,
+					  __u32 prio)
+{
+	pid_t pid = mqk_fork(_metadata, k);
+
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = mqk_ignore_signal };
+		char buf[256];
+
+		sigemptyset(&sa.sa_mask);
+		CHILD_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+		CHILD_CHECK(mqk_recv_sel(fd, buf, sizeof(buf), flags, prio,
+					 NULL, NULL) == -EINTR);
+		_exit(0);
+	}
+	ASSERT_WAITERS(fd, false, 1);
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	ASSERT_EQ(0, mqk_reap(k, pid));
+	ASSERT_WAITERS(fd, false, 0);
+}
+
+/*
+ * The same receive ends with EIDRM when the queue @name behind @fd is
+ * destroyed (MQLAB_UNLINK_DESTROY).
+ */
+static inline void mqk_blocked_recv_eidrm(struct __test_metadata *_metadata,
+					  struct mqk *k, int fd,
+					  const char *name, __u32 flags,
+					  __u32 prio)
+{
+	pid_t pid = mqk_spawn_recv(_metadata, k, fd, flags, prio, -EIDRM,
+				   NULL, 0);
+	int ufd;
+
+	ASSERT_WAITERS(fd, false, 1);
+	ufd = mqk_open(O_RDWR);
+	ASSERT_LE(0, ufd);
+	ASSERT_EQ(0, mqk_unlink_len(ufd, name, strlen(name),
+				    MQLAB_UNLINK_DESTROY));
+	close(ufd);
+	ASSERT_EQ(0, mqk_reap(k, pid));
+}
+
 /*
  * Pin the caller to CPU 0, under SCHED_FIFO when @fifo: a task woken on
  * CPU 0 then cannot run before the caller leaves SCHED_FIFO, which makes

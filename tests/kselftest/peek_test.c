@@ -220,46 +220,17 @@ TEST_F(peek, peek_on_send_and_batches_is_einval)
 	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
 }
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-}
-
 /* A blocked peek ends with EINTR on a signal; nothing is consumed. */
 TEST_F(peek, blocked_peek_interrupted_is_eintr)
 {
-	pid_t pid = mqk_fork(_metadata, &self->k);
-
-	if (pid == 0) {
-		struct sigaction sa = { .sa_handler = on_usr1 };
-		char buf[MSGSIZE];
-
-		sigemptyset(&sa.sa_mask);
-		CHILD_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-		CHILD_CHECK(mqk_recv(self->fd, buf, sizeof(buf), PEEK, NULL,
-				     NULL) == -EINTR);
-		_exit(0);
-	}
-	ASSERT_WAITERS(self->fd, false, 1);
-	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).waiting_receivers);
+	mqk_blocked_recv_eintr(_metadata, &self->k, self->fd, PEEK, 0);
 }
 
 /* A destroy wakes a blocked peeker with EIDRM. */
 TEST_F(peek, blocked_peek_destroyed_is_eidrm)
 {
-	pid_t pid = mqk_spawn_recv(_metadata, &self->k, self->fd, PEEK, 0,
-				   -EIDRM, NULL, 0);
-	int fd;
-
-	ASSERT_WAITERS(self->fd, false, 1);
-	fd = mqk_open(O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, mqk_unlink_len(fd, self->name, strlen(self->name),
-				    MQLAB_UNLINK_DESTROY));
-	close(fd);
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	mqk_blocked_recv_eidrm(_metadata, &self->k, self->fd, self->name, PEEK,
+			       0);
 	EXPECT_EQ(-EIDRM, mqk_recv(self->fd, NULL, 0, PEEK_NB, NULL, NULL));
 }
 

@@ -291,48 +291,18 @@ TEST_F(sel, bad_buffer_is_efault)
 					EQ | NB, 2, NULL, NULL));
 }
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-}
-
 TEST_F(sel, blocked_selective_receive_interrupted_is_eintr)
 {
-	pid_t pid;
-
 	ASSERT_EQ(0, mqk_sends(self->fd, "other", 1));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		struct sigaction sa = { .sa_handler = on_usr1 };
-		char buf[MSGSIZE];
-
-		sigemptyset(&sa.sa_mask);
-		CHILD_CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
-		CHILD_CHECK(mqk_recv_sel(self->fd, buf, sizeof(buf), EQ, 2,
-					 NULL, NULL) == -EINTR);
-		_exit(0);
-	}
-	ASSERT_WAITERS(self->fd, false, 1);
-	ASSERT_EQ(0, kill(pid, SIGUSR1));
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	mqk_blocked_recv_eintr(_metadata, &self->k, self->fd, EQ, 2);
 	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
 }
 
 TEST_F(sel, blocked_selective_receive_destroyed_is_eidrm)
 {
-	pid_t pid;
-	int fd;
-
 	ASSERT_EQ(0, mqk_sends(self->fd, "other", 1));
-	pid = mqk_spawn_recv(_metadata, &self->k, self->fd, EQ, 2, -EIDRM,
-			     NULL, 0);
-	ASSERT_WAITERS(self->fd, false, 1);
-	fd = mqk_open(O_RDWR);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, mqk_unlink_len(fd, self->name, strlen(self->name),
-				    MQLAB_UNLINK_DESTROY));
-	close(fd);
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	mqk_blocked_recv_eidrm(_metadata, &self->k, self->fd, self->name, EQ,
+			       2);
 }
 
 /* ------------------------------------------------------------------ */
