@@ -229,8 +229,9 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 		return -EINVAL;
 	sel = req.flags & (MQLAB_IO_PEEK | MQLAB_IO_PRIO_SEL);
 	/* At most one selector, for a priority that exists (select.c). */
-	if (hweight32(sel & MQLAB_IO_PRIO_SEL) > 1 ||
-	    ((sel & MQLAB_IO_PRIO_SEL) && req.prio >= MQLAB_PRIO_MAX))
+	if (unlikely(sel & MQLAB_IO_PRIO_SEL) &&
+	    (hweight32(sel & MQLAB_IO_PRIO_SEL) > 1 ||
+	     req.prio >= MQLAB_PRIO_MAX))
 		return -EINVAL;
 	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
 	if (ret)

@@ -164,7 +164,7 @@ MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
 	if (info && info->sz < MQDEV_MSGINFO_SZ_V1)
 		return -EINVAL;
 	err = io_opts_in(opts, &ioflags, &ts);
-	if (!err)
+	if (!err && rflags)
 		err = recv_flags_in(rflags, &ioflags);
 	if (err)
 		return err;
