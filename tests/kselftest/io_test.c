@@ -183,8 +183,9 @@ FIXTURE_VARIANT(recv_args) {
 	int error;
 };
 
+/* The lowest bit above the receive flags (bit 4 is MQLAB_IO_PEEK now). */
 FIXTURE_VARIANT_ADD(recv_args, unknown_flag) {
-	.flags = 1U << 4, .prefill = 1, .error = EINVAL,
+	.flags = MQLAB_IO_RECV_FLAGS + 1, .prefill = 1, .error = EINVAL,
 };
 
 FIXTURE_VARIANT_ADD(recv_args, top_flag) {
