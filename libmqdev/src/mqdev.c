@@ -317,8 +317,8 @@ MQDEV_API int mqdev_chown(const char *name, uid_t uid, gid_t gid)
 		flags |= MQLAB_CHOWN_GID;
 	/* Neither: the device's EINVAL, after the name's checks. */
 	return mqcore_chown(NULL, name, len, flags, 0,
-			    flags & MQLAB_CHOWN_UID ? (uint32_t)uid : 0,
-			    flags & MQLAB_CHOWN_GID ? (uint32_t)gid : 0);
+			    (flags & MQLAB_CHOWN_UID) ? (uint32_t)uid : 0,
+			    (flags & MQLAB_CHOWN_GID) ? (uint32_t)gid : 0);
 }
 
 MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,
