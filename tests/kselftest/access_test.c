@@ -298,20 +298,10 @@ TEST_F(access, capability_in_a_user_namespace)
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
 		/* the owner class: 0000 denies even the owner */
 		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == -EACCES);
-		/* setuid() made us undumpable: /proc/self/uid_map is root's */
-		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
-		if (unshare(CLONE_NEWUSER) < 0) {
-			err = errno;
-			CHILD_CHECK(write(status[1], &err, sizeof(err)) ==
-				    sizeof(err));
-			_exit(0);
-		}
-		CHILD_CHECK(mqk_write_file("/proc/self/uid_map",
-				       "0 " NOBODY_STR " 1") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/gid_map",
-				       "0 " NOBODY_STR " 1") == 0);
+		err = mqk_userns_as_root();
 		CHILD_CHECK(write(status[1], &err, sizeof(err)) == sizeof(err));
+		if (err)
+			_exit(0);
 		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == 0);
 		CHILD_CHECK(mqk_try_bind(root600, O_RDONLY, 0) == -EACCES);
 		CHILD_CHECK(mqk_try_bind(root600, O_RDWR, 0) == -EACCES);

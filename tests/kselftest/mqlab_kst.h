@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -599,6 +600,24 @@ static inline int mqk_become_with(uid_t uid, __u32 keep)
 		return -errno;
 	ret = mqk_become(uid, uid);
 	return ret ? ret : mqk_caps_keep(keep);
+}
+
+/*
+ * In a child that is uid/gid MQK_NOBODY: enter a new user namespace in
+ * which 0 is nobody (uid and gid, setgroups denied), as root of it with
+ * every capability there.  0, or the errno of unshare() (the caller
+ * reports a SKIP); a failure after it ends the child (CHILD_CHECK).
+ */
+static inline int mqk_userns_as_root(void)
+{
+	/* setuid() made us undumpable: /proc/self/uid_map is root's */
+	CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
+	if (unshare(CLONE_NEWUSER) < 0)
+		return errno;
+	CHILD_CHECK(mqk_write_file("/proc/self/uid_map", "0 65534 1") == 0);
+	CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
+	CHILD_CHECK(mqk_write_file("/proc/self/gid_map", "0 65534 1") == 0);
+	return 0;
 }
 
 /* Create @name as uid/gid @uid with @mode (maxmsg 2, msgsize 8), in a child. */

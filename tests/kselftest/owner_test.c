@@ -14,8 +14,6 @@
  */
 #define _GNU_SOURCE
 
-#include <sched.h>
-
 #include "mqlab_kst.h"
 
 #define C_MODE		MQLAB_CHOWN_MODE
@@ -347,6 +345,27 @@ TEST_F(owner, chgrp_to_the_owners_groups)
 }
 
 /*
+ * mqk_try_bind(@name, @oflags) as @uid (with gid @uid, and in @group
+ * too when it is not 0), in a child: 0 or -errno.
+ */
+static int bind_as(struct __test_metadata *_metadata, struct mqk *k,
+		   const char *name, uid_t uid, gid_t group, int oflags)
+{
+	pid_t pid = mqk_fork(_metadata, k);
+	int st, ret;
+
+	if (pid == 0) {
+		CHILD_CHECK(mqk_become_groups(uid, uid, group ? 1 : 0,
+					      &group) == 0);
+		ret = mqk_try_bind(name, oflags, 0);
+		/* 100 + errno: told apart from CHILD_CHECK()'s status 1 */
+		_exit(ret ? 100 - ret : 0);
+	}
+	st = mqk_reap(k, pid);
+	return st >= 100 ? 100 - st : st ? -1000 - st : 0;
+}
+
+/*
  * BIND checks the owner, group and mode as they are now: a chmod opens
  * the queue to others, a chown gives it to a new owner (and takes it
  * from the old one), a chgrp to the members of the new group.  An fd
@@ -355,7 +374,6 @@ TEST_F(owner, chgrp_to_the_owners_groups)
 TEST_F(owner, bind_checks_the_new_rules)
 {
 	const char *q = mqk_name(_metadata, &self->k, "root600");
-	const gid_t group = GROUP;
 	pid_t pid;
 
 	close(mqk_create(_metadata, q, O_RDWR, 0600, 2, 8));
@@ -370,50 +388,22 @@ TEST_F(owner, bind_checks_the_new_rules)
 	ASSERT_EQ(0, mqk_reap(&self->k, pid));
 
 	ASSERT_EQ(0, mqk_chown(q, C_MODE, 0606, 0, 0));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == 0);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	EXPECT_EQ(0, bind_as(_metadata, &self->k, q, MQK_NOBODY, 0, O_RDWR));
 
 	/* nobody's now, 0600: nobody binds, MQK_OTHER does not */
 	ASSERT_EQ(0, mqk_chown(q, C_MODE | C_UID | C_GID, 0600, MQK_NOBODY,
 			       MQK_NOBODY));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == 0);
-		/* and, as the owner, may unlink it now */
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		CHILD_CHECK(mqk_become(MQK_OTHER, MQK_OTHER) == 0);
-		CHILD_CHECK(mqk_try_bind(q, O_RDONLY, 0) == -EACCES);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	EXPECT_EQ(0, bind_as(_metadata, &self->k, q, MQK_NOBODY, 0, O_RDWR));
+	EXPECT_EQ(-EACCES, bind_as(_metadata, &self->k, q, MQK_OTHER, 0,
+				   O_RDONLY));
 
 	/* group GROUP, 0060: its members bind, the owner does not */
 	ASSERT_EQ(0, mqk_chown(q, C_MODE | C_GID, 0060, 0, GROUP));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		CHILD_CHECK(mqk_become_groups(MQK_OTHER, MQK_OTHER, 1,
-					      &group) == 0);
-		CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == 0);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == -EACCES);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
+	EXPECT_EQ(0, bind_as(_metadata, &self->k, q, MQK_OTHER, GROUP, O_RDWR));
+	EXPECT_EQ(-EACCES, bind_as(_metadata, &self->k, q, MQK_OTHER, 0,
+				   O_RDWR));
+	EXPECT_EQ(-EACCES, bind_as(_metadata, &self->k, q, MQK_NOBODY, 0,
+				   O_RDWR));
 
 	/*
 	 * The owner with CAP_CHOWN gives its queue away: its bound fd still
@@ -534,20 +524,10 @@ TEST_F(owner, capability_in_a_user_namespace)
 
 		close(status[0]);
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		/* setuid() made us undumpable: /proc/self/uid_map is root's */
-		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
-		if (unshare(CLONE_NEWUSER) < 0) {
-			err = errno;
-			CHILD_CHECK(write(status[1], &err, sizeof(err)) ==
-				    sizeof(err));
-			_exit(0);
-		}
-		CHILD_CHECK(mqk_write_file("/proc/self/uid_map",
-					   "0 " NOBODY_STR " 1") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/gid_map",
-					   "0 " NOBODY_STR " 1") == 0);
+		err = mqk_userns_as_root();
 		CHILD_CHECK(write(status[1], &err, sizeof(err)) == sizeof(err));
+		if (err)
+			_exit(0);
 		/* not mapped here */
 		CHILD_CHECK(mqk_chown(mine, C_UID, 0, 5, 0) == -EINVAL);
 		CHILD_CHECK(mqk_chown(mine, C_GID, 0, 0, 5) == -EINVAL);
