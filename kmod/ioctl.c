@@ -25,7 +25,7 @@
  * bytes) and NUL-terminate it.  The rules are those of a file name
  * in a single directory.
  */
-static int mqlab_get_name(char *buf, u64 uptr, u32 len)
+int mqlab_get_name(char *buf, u64 uptr, u32 len)
 {
 	if (!len)
 		return -EINVAL;
@@ -127,7 +127,8 @@ long mqlab_ioc_version(void __user *argp)
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH |
-		     MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | MQLAB_FEAT_SELECT;
+		     MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | MQLAB_FEAT_SELECT |
+		     MQLAB_FEAT_CHOWN;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
@@ -263,6 +264,7 @@ long mqlab_ioc_getattr(struct file *file, void __user *argp)
 {
 	struct mqlab_queue *q = mqlab_file_queue(file->private_data);
 	struct user_namespace *ns = current_user_ns();
+	struct mqlab_owner o;
 	struct mqlab_attr a;
 
 	if (!q)
@@ -273,9 +275,10 @@ long mqlab_ioc_getattr(struct file *file, void __user *argp)
 	memset(&a, 0, sizeof(a));
 	a.maxmsg = q->maxmsg;
 	a.msgsize = q->msgsize;
-	a.mode = q->mode;
-	a.uid = from_kuid_munged(ns, q->uid);
-	a.gid = from_kgid_munged(ns, q->gid);
+	mqlab_owner_read(q, &o);
+	a.mode = o.mode;
+	a.uid = from_kuid_munged(ns, o.uid);
+	a.gid = from_kgid_munged(ns, o.gid);
 	if (READ_ONCE(file->f_flags) & O_NONBLOCK)
 		a.fd_flags |= MQLAB_FD_NONBLOCK;
 

@@ -237,6 +237,8 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mqlab_ioc_send_batch(file, argp);
 	case MQLAB_IOC_RECV_BATCH:
 		return mqlab_ioc_recv_batch(file, argp);
+	case MQLAB_IOC_CHOWN:
+		return mqlab_ioc_chown(file, argp);
 	default:
 		return -ENOTTY;
 	}

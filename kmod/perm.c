@@ -2,6 +2,8 @@
 /*
  * perm.c - who may bind, unlink and see a queue
  *
+ * (Who may change its owner and mode: owner.c, with the helpers here.)
+ *
  * A queue has no inode, so the checks that the VFS makes for a file in
  * the kernel's mqueue file system are made here, in the same way:
  *
@@ -26,7 +28,7 @@
 #include "queue.h"
 
 /* in_group_p() for @cred rather than current (groups_search() is not exported). */
-static bool mqlab_cred_in_group(const struct cred *cred, kgid_t gid)
+bool mqlab_cred_in_group(const struct cred *cred, kgid_t gid)
 {
 	const struct group_info *gi = cred->group_info;
 	int i;
@@ -39,14 +41,17 @@ static bool mqlab_cred_in_group(const struct cred *cred, kgid_t gid)
 	return false;
 }
 
-/* The opener has @cap over @q, in the sense of capable_wrt_inode_uidgid(). */
-static bool mqlab_capable_wrt_queue(const struct file *file,
-				    const struct mqlab_queue *q, int cap)
+/*
+ * The opener has @cap over a queue owned as @o, in the sense of
+ * capable_wrt_inode_uidgid().
+ */
+bool mqlab_capable_wrt_owner(const struct file *file,
+			     const struct mqlab_owner *o, int cap)
 {
 	struct user_namespace *ns = file->f_cred->user_ns;
 
-	return file_ns_capable(file, ns, cap) && kuid_has_mapping(ns, q->uid) &&
-	       kgid_has_mapping(ns, q->gid);
+	return file_ns_capable(file, ns, cap) && kuid_has_mapping(ns, o->uid) &&
+	       kgid_has_mapping(ns, o->gid);
 }
 
 /*
@@ -58,19 +63,22 @@ int mqlab_may_open(const struct file *file, const struct mqlab_queue *q,
 		   int want)
 {
 	const struct cred *cred = file->f_cred;
-	unsigned int mode = q->mode;
+	struct mqlab_owner o;
+	unsigned int mode;
 
-	if (uid_eq(cred->fsuid, q->uid))
+	mqlab_owner_read(q, &o);
+	mode = o.mode;
+	if (uid_eq(cred->fsuid, o.uid))
 		mode >>= 6;
-	else if (mqlab_cred_in_group(cred, q->gid))
+	else if (mqlab_cred_in_group(cred, o.gid))
 		mode >>= 3;
 
 	if (!(want & ~mode & (MAY_READ | MAY_WRITE)))
 		return 0;
-	if (mqlab_capable_wrt_queue(file, q, CAP_DAC_OVERRIDE))
+	if (mqlab_capable_wrt_owner(file, &o, CAP_DAC_OVERRIDE))
 		return 0;
 	if (!(want & MAY_WRITE) &&
-	    mqlab_capable_wrt_queue(file, q, CAP_DAC_READ_SEARCH))
+	    mqlab_capable_wrt_owner(file, &o, CAP_DAC_READ_SEARCH))
 		return 0;
 	return -EACCES;
 }
@@ -83,9 +91,12 @@ int mqlab_may_open(const struct file *file, const struct mqlab_queue *q,
  */
 int mqlab_may_unlink(const struct file *file, const struct mqlab_queue *q)
 {
-	if (uid_eq(file->f_cred->fsuid, q->uid))
+	struct mqlab_owner o;
+
+	mqlab_owner_read(q, &o);
+	if (uid_eq(file->f_cred->fsuid, o.uid))
 		return 0;
-	if (mqlab_capable_wrt_queue(file, q, CAP_FOWNER))
+	if (mqlab_capable_wrt_owner(file, &o, CAP_FOWNER))
 		return 0;
 	return -EPERM;
 }
@@ -97,7 +108,10 @@ int mqlab_may_unlink(const struct file *file, const struct mqlab_queue *q)
  */
 bool mqlab_may_see(const struct file *file, const struct mqlab_queue *q)
 {
-	return uid_eq(file->f_cred->fsuid, q->uid) ||
+	struct mqlab_owner o;
+
+	mqlab_owner_read(q, &o);
+	return uid_eq(file->f_cred->fsuid, o.uid) ||
 	       !mqlab_may_open(file, q, MAY_READ) ||
 	       !mqlab_may_open(file, q, MAY_WRITE);
 }

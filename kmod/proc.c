@@ -37,6 +37,7 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 {
 	struct user_namespace *ns = seq_user_ns(arg);
 	struct seq_file *m = arg;
+	struct mqlab_owner o;
 	u32 nr_recv, nr_send;
 	u64 curmsgs, curbytes;
 
@@ -49,12 +50,13 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 	nr_recv = q->nr_recv_waiters;
 	nr_send = q->nr_send_waiters;
 	spin_unlock(&q->lock);
+	mqlab_owner_read(q, &o);
 
 	seq_escape_mem(m, q->name, q->name_len,
 		       ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, " \t\n\\");
 	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u %llu %s\n",
-		   from_kuid_munged(ns, q->uid), from_kgid_munged(ns, q->gid),
-		   q->mode, q->maxmsg, q->msgsize, curmsgs, curbytes, nr_recv,
+		   from_kuid_munged(ns, o.uid), from_kgid_munged(ns, o.gid),
+		   o.mode, q->maxmsg, q->msgsize, curmsgs, curbytes, nr_recv,
 		   nr_send, q->charge,
 		   q->named	       ? "named" :
 		   mqlab_queue_dead(q) ? "destroyed" :

@@ -149,6 +149,7 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 	kref_init(&q->ref); /* the name table's reference */
 	q->name_len = req->name_len;
 	memcpy(q->name, name, req->name_len);
+	seqlock_init(&q->owner_lock);
 	q->uid = file->f_cred->fsuid;
 	q->gid = file->f_cred->fsgid;
 	q->mode = req->mode & ~current_umask();
@@ -398,6 +399,17 @@ int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
 	if (!ret)
 		mqlab_queue_put(q);
 	return ret;
+}
+
+/*
+ * The named queue @name with a reference taken, or NULL, for a caller
+ * that holds the table lock (owner.c).
+ */
+struct mqlab_queue *mqlab_table_find(const char *name, u32 len)
+{
+	lockdep_assert_held(&mqlab_table_mutex);
+
+	return mqlab_lookup(name, len);
 }
 
 /*

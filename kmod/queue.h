@@ -8,7 +8,11 @@
  *	serialises BIND through one fd.
  *   mqlab_table_lock (mutex, queue.c)
  *	changes to the table of named queues (lookups are lock-free,
- *	under RCU) and the list of every live queue, named or unlinked.
+ *	under RCU) and the list of every live queue, named or unlinked;
+ *	and every change of a queue's owner, group and mode (owner.c).
+ *   mqlab_queue.owner_lock (seqlock, one per queue, owner.c)
+ *	a queue's owner, group and mode, for the readers that do not
+ *	hold the table lock; taken with nothing else nested in it.
  *   mqlab_queue.lock (spinlock, one per queue)
  *	everything that changes while a queue is in use: its messages,
  *	counters, blocked tasks and notification registration, and the
@@ -35,6 +39,7 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -157,18 +162,27 @@ struct mqlab_queue {
 	bool named; /* in the name table; table lock */
 	struct rcu_head rcu; /* kfree_rcu() after the last reference */
 
-	/* Immutable once the queue is visible. */
-	u32 name_len;
-	char name[MQLAB_NAME_MAX + 1]; /* NUL-terminated copy */
+	/*
+	 * Owner, group and permission bits (MQLAB_IOC_CHOWN, owner.c):
+	 * written under the table lock (which serialises the writers and
+	 * their permission checks) and inside @owner_lock's write section;
+	 * read with mqlab_owner_read(), or under the table lock.
+	 */
+	seqlock_t owner_lock;
 	kuid_t uid;
 	kgid_t gid;
 	umode_t mode;
+
+	/* Immutable once the queue is visible. */
+	u32 name_len;
+	char name[MQLAB_NAME_MAX + 1]; /* NUL-terminated copy */
 	u64 maxmsg;
 	u64 msgsize;
 	/* What the queue can hold, charged to @acct at creation. */
 	u64 charge;
 	u64 mq_bytes; /* the kernel's charge (limits.c), or 0 */
-	struct mqlab_user *acct; /* the creator's accounting; a reference */
+	/* The creator's accounting; a reference.  Kept by MQLAB_IOC_CHOWN. */
+	struct mqlab_user *acct;
 
 	spinlock_t lock; /* protects everything below */
 	struct rb_root_cached msgs; /* leftmost = next message to receive */
@@ -189,6 +203,13 @@ struct mqlab_queue {
 	struct mqlab_notify_reg notify;
 
 	wait_queue_head_t poll_wq; /* poll(2) only; has its own lock */
+};
+
+/* A consistent copy of a queue's owner, group and mode (owner.c). */
+struct mqlab_owner {
+	kuid_t uid;
+	kgid_t gid;
+	umode_t mode;
 };
 
 /* Per-fd state, in file->private_data; allocated at open(). */
@@ -273,10 +294,14 @@ int mqlab_table_init(void);
 void mqlab_table_exit(void);
 void mqlab_table_lock(void);
 void mqlab_table_unlock(void);
+struct mqlab_queue *mqlab_table_find(const char *name, u32 len);
 void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 			  void *arg);
 
 /* perm.c: who may do what, with the credentials of the fd's opener */
+bool mqlab_cred_in_group(const struct cred *cred, kgid_t gid);
+bool mqlab_capable_wrt_owner(const struct file *file,
+			     const struct mqlab_owner *o, int cap);
 int mqlab_may_open(const struct file *file, const struct mqlab_queue *q,
 		   int want);
 int mqlab_may_unlink(const struct file *file, const struct mqlab_queue *q);
@@ -384,7 +409,12 @@ void mqlab_notify_drop_file(struct mqlab_queue *q, struct mqlab_file *pf,
 			    struct pid *owner);
 void mqlab_notice_deliver(struct mqlab_notify_reg *notice);
 
+/* owner.c: MQLAB_IOC_CHOWN, and the readers of a queue's owner */
+void mqlab_owner_read(const struct mqlab_queue *q, struct mqlab_owner *o);
+long mqlab_ioc_chown(struct file *file, void __user *argp);
+
 /* ioctl.c: one helper per command, and the check every data path makes */
+int mqlab_get_name(char *buf, u64 uptr, u32 len);
 struct mqlab_queue *mqlab_io_queue(struct file *file, fmode_t fmode);
 long mqlab_ioc_version(void __user *argp);
 long mqlab_ioc_bind(struct file *file, void __user *argp);

@@ -184,6 +184,21 @@ MQDEV_API int mqdev_unlink(const char *name);
  */
 MQDEV_API int mqdev_destroy(const char *name);
 
+/*
+ * Set the permission bits of the queue @name to @mode (0..0777, no
+ * umask), as chmod(2) (libmqdev 1.3, MQLAB_FEAT_CHOWN): its owner or
+ * CAP_FOWNER.  @return 0, or -ENOENT, -EPERM, -EINVAL, -EOPNOTSUPP...
+ */
+MQDEV_API int mqdev_chmod(const char *name, mode_t mode);
+
+/*
+ * Set the owner and/or group of the queue @name, as chown(2): (uid_t)-1
+ * or (gid_t)-1 leaves it (libmqdev 1.3, MQLAB_FEAT_CHOWN).  CAP_CHOWN,
+ * or the owner setting a group it is in.  @return 0, or -ENOENT,
+ * -EPERM, -EINVAL (an id not mapped in the caller's user namespace)...
+ */
+MQDEV_API int mqdev_chown(const char *name, uid_t uid, gid_t gid);
+
 /* The device's interface version.  @return 0, or -errno. */
 MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,
 			    uint64_t *features);

@@ -243,6 +243,34 @@ int mqcore_unlink(const char *path, const char *name, size_t len,
 	return err;
 }
 
+int mqcore_chown(const char *path, const char *name, size_t len,
+		 uint32_t flags, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	struct mqlab_version v;
+	struct mqlab_chown c;
+	int fd, err;
+
+	fd = any_fd(path);
+	if (fd < 0)
+		return fd;
+	/* An older device says ENOTTY, which reads as "not our fd". */
+	err = mqcore_version_fd(fd, &v);
+	if (!err && !(v.features & MQLAB_FEAT_CHOWN))
+		err = -EOPNOTSUPP;
+	if (!err) {
+		memset(&c, 0, sizeof(c));
+		c.name = (uintptr_t)name;
+		c.name_len = (uint32_t)len;
+		c.flags = flags;
+		c.mode = mode;
+		c.uid = uid;
+		c.gid = gid;
+		err = lab_ioctl(fd, MQLAB_IOC_CHOWN, &c);
+	}
+	close(fd);
+	return err;
+}
+
 int mqcore_version_fd(int fd, struct mqlab_version *v)
 {
 	memset(v, 0, sizeof(*v));

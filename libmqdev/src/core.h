@@ -113,6 +113,15 @@ int mqcore_bind(int fd, const char *name, size_t len, uint32_t bind_flags,
 int mqcore_unlink(const char *path, const char *name, size_t len,
 		  uint32_t flags);
 
+/*
+ * MQLAB_IOC_CHOWN of @name with @flags (MQLAB_CHOWN_*), @mode, @uid and
+ * @gid (fields whose flag is clear must be 0) through a fresh fd of
+ * @path.  @return 0 or -errno; -EOPNOTSUPP on a device without
+ * MQLAB_FEAT_CHOWN.
+ */
+int mqcore_chown(const char *path, const char *name, size_t len,
+		 uint32_t flags, uint32_t mode, uint32_t uid, uint32_t gid);
+
 /* MQLAB_IOC_VERSION on @fd.  @return 0 or -errno. */
 int mqcore_version_fd(int fd, struct mqlab_version *v);
 

@@ -341,6 +341,40 @@ MQDEV_API int mqdev_destroy(const char *name)
 	return unlink_flags(name, MQLAB_UNLINK_DESTROY);
 }
 
+MQDEV_API int mqdev_chmod(const char *name, mode_t mode)
+{
+	size_t len;
+	int err;
+
+	err = mqcore_name_check(name, &len);
+	if (err)
+		return err;
+	if (mode & ~(mode_t)0777)
+		return -EINVAL;
+	return mqcore_chown(NULL, name, len, MQLAB_CHOWN_MODE, (uint32_t)mode,
+			    0, 0);
+}
+
+MQDEV_API int mqdev_chown(const char *name, uid_t uid, gid_t gid)
+{
+	uint32_t flags = 0;
+	size_t len;
+	int err;
+
+	err = mqcore_name_check(name, &len);
+	if (err)
+		return err;
+	/* (uid_t)-1 and (gid_t)-1 leave it as it is, as for chown(2). */
+	if (uid != (uid_t)-1)
+		flags |= MQLAB_CHOWN_UID;
+	if (gid != (gid_t)-1)
+		flags |= MQLAB_CHOWN_GID;
+	/* Neither: the device's EINVAL, after the name's checks. */
+	return mqcore_chown(NULL, name, len, flags, 0,
+			    (flags & MQLAB_CHOWN_UID) ? (uint32_t)uid : 0,
+			    (flags & MQLAB_CHOWN_GID) ? (uint32_t)gid : 0);
+}
+
 MQDEV_API int mqdev_version(unsigned int *major, unsigned int *minor,
 			    uint64_t *features)
 {
@@ -368,7 +402,7 @@ static const struct {
 	{ ENOENT, "No such queue" },
 	{ EEXIST, "Queue already exists" },
 	{ EACCES, "Permission denied by the queue's mode or owner" },
-	{ EPERM, "Only the queue's owner may unlink it" },
+	{ EPERM, "Only the queue's owner (or a capability) may unlink or change it" },
 	{ EMFILE, "Per-user queue limit or byte limit reached" },
 	{ EBADF, "Handle not open for this direction" },
 	{ EBADFD, "File descriptor not bound to a queue" },

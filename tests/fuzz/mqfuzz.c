@@ -414,6 +414,18 @@ static void build(struct fuzz *f, const char *c, unsigned char *a,
 		struct mqlab_unlink *u = (void *)a;
 
 		fuzz_name(f, &u->name, &u->name_len);
+	} else if (!strcmp(c, "MQLAB_IOC_CHOWN")) {
+		struct mqlab_chown *o = (void *)a;
+
+		/* root (CAP_FOWNER, CAP_CHOWN, CAP_DAC_OVERRIDE) may do any */
+		fuzz_name(f, &o->name, &o->name_len);
+		o->flags = chance(f, 80) ? rnd(f, 8) : odd32(f);
+		if (o->flags & MQLAB_CHOWN_MODE)
+			o->mode = chance(f, 80) ? rnd(f, 01000) : odd32(f);
+		if (o->flags & MQLAB_CHOWN_UID)
+			o->uid = chance(f, 80) ? rnd(f, 2) * 65534 : odd32(f);
+		if (o->flags & MQLAB_CHOWN_GID)
+			o->gid = chance(f, 80) ? rnd(f, 2) * 65534 : odd32(f);
 	} else if (!strcmp(c, "MQLAB_IOC_SEND")) {
 		struct mqlab_send *s = (void *)a;
 
@@ -606,7 +618,8 @@ static bool known(const char *c)
 {
 	static const char *const k[] = { "MQLAB_IOC_VERSION", "MQLAB_IOC_BIND",
 		"MQLAB_IOC_UNLINK", "MQLAB_IOC_SEND", "MQLAB_IOC_RECV",
-		"MQLAB_IOC_GETATTR", "MQLAB_IOC_SETATTR", "MQLAB_IOC_NOTIFY" };
+		"MQLAB_IOC_GETATTR", "MQLAB_IOC_SETATTR", "MQLAB_IOC_NOTIFY",
+		"MQLAB_IOC_CHOWN" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)

@@ -12,10 +12,7 @@
 #define _GNU_SOURCE
 
 #include <sched.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 
 #include "mqlab_kst.h"
 
@@ -42,18 +39,7 @@ FIXTURE_TEARDOWN(access)
 static void create_as_nobody(struct __test_metadata *_metadata, struct mqk *k,
 			     const char *name, __u32 mode)
 {
-	pid_t pid = mqk_fork(_metadata, k);
-
-	if (pid == 0) {
-		int fd;
-
-		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		fd = mqk_open(O_RDWR);
-		CHILD_CHECK(fd >= 0);
-		CHILD_CHECK(mqk_bind(fd, name, CX, mode, 2, 8) == 0);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(k, pid));
+	mqk_create_as(_metadata, k, name, MQK_NOBODY, mode);
 }
 
 /* Pass @fd over the socket @sock (SCM_RIGHTS): 0 or -errno. */
@@ -95,28 +81,6 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-/*
- * Keep only the capabilities in @keep (a mask of bits < 32), permitted
- * and effective.  After setuid() with PR_SET_KEEPCAPS only the permitted
- * set is left, so they are made effective again.
- */
-static int caps_keep(__u32 keep)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -errno;
-	d[0].permitted &= keep;
-	d[0].effective = d[0].permitted;
-	d[0].inheritable = 0;
-	memset(&d[1], 0, sizeof(d[1]));
-	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
-}
-
-#define CAPBIT(c)	(1U << (c))
 
 /*
  * Access mode 3 (O_ACCMODE: neither read nor write) asks for no
@@ -237,20 +201,6 @@ TEST_F(access, opener_credentials_decide)
 	EXPECT_EQ(0, mqk_try_bind(root600, O_RDWR, 0));
 }
 
-/* A uid that is neither root nor nobody, nor in nobody's group. */
-#define MQK_OTHER	1000
-
-/* In a child: become @uid, keeping only the capabilities in @keep. */
-static int become_with(uid_t uid, __u32 keep)
-{
-	int ret;
-
-	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
-		return -errno;
-	ret = mqk_become(uid, uid);
-	return ret ? ret : caps_keep(keep);
-}
-
 /* Bind @name for writing and for reading, send and receive: 0 or -errno. */
 static int send_recv(const char *name)
 {
@@ -295,12 +245,12 @@ TEST_F(access, capabilities_over_a_queue)
 		int rd, wr, rdwr, unlink;
 	} rows[] = {
 		{ 0, 0, -EACCES, -EACCES, -EACCES, -EPERM },
-		{ 0, CAPBIT(CAP_DAC_READ_SEARCH), 0, -EACCES, -EACCES, -EPERM },
-		{ 0, CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
-		{ 0, CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
+		{ 0, MQK_CAPBIT(CAP_DAC_READ_SEARCH), 0, -EACCES, -EACCES, -EPERM },
+		{ 0, MQK_CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
+		{ 0, MQK_CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
 		{ MQK_OTHER, 0, -EACCES, -EACCES, -EACCES, -EPERM },
-		{ MQK_OTHER, CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
-		{ MQK_OTHER, CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
+		{ MQK_OTHER, MQK_CAPBIT(CAP_FOWNER), -EACCES, -EACCES, -EACCES, 0 },
+		{ MQK_OTHER, MQK_CAPBIT(CAP_DAC_OVERRIDE), 0, 0, 0, -EPERM },
 		{ MQK_NOBODY, 0, 0, 0, 0, 0 },
 	};
 	unsigned int i;
@@ -310,7 +260,7 @@ TEST_F(access, capabilities_over_a_queue)
 		create_as_nobody(_metadata, &self->k, q, 0600);
 		pid = mqk_fork(_metadata, &self->k);
 		if (pid == 0) {
-			CHILD_CHECK(become_with(rows[i].uid, rows[i].keep) == 0);
+			CHILD_CHECK(mqk_become_with(rows[i].uid, rows[i].keep) == 0);
 			CHILD_CHECK(mqk_try_bind(q, O_RDONLY, 0) == rows[i].rd);
 			CHILD_CHECK(mqk_try_bind(q, O_WRONLY, 0) == rows[i].wr);
 			CHILD_CHECK(mqk_try_bind(q, O_RDWR, 0) == rows[i].rdwr);
@@ -348,20 +298,10 @@ TEST_F(access, capability_in_a_user_namespace)
 		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
 		/* the owner class: 0000 denies even the owner */
 		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == -EACCES);
-		/* setuid() made us undumpable: /proc/self/uid_map is root's */
-		CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
-		if (unshare(CLONE_NEWUSER) < 0) {
-			err = errno;
-			CHILD_CHECK(write(status[1], &err, sizeof(err)) ==
-				    sizeof(err));
-			_exit(0);
-		}
-		CHILD_CHECK(mqk_write_file("/proc/self/uid_map",
-				       "0 " NOBODY_STR " 1") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
-		CHILD_CHECK(mqk_write_file("/proc/self/gid_map",
-				       "0 " NOBODY_STR " 1") == 0);
+		err = mqk_userns_as_root();
 		CHILD_CHECK(write(status[1], &err, sizeof(err)) == sizeof(err));
+		if (err)
+			_exit(0);
 		CHILD_CHECK(mqk_try_bind(mine, O_RDWR, 0) == 0);
 		CHILD_CHECK(mqk_try_bind(root600, O_RDONLY, 0) == -EACCES);
 		CHILD_CHECK(mqk_try_bind(root600, O_RDWR, 0) == -EACCES);

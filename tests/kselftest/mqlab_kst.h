@@ -30,12 +30,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/mqueue_lab.h>
 
 #include "kselftest_harness.h"
@@ -44,6 +47,8 @@
 
 /* Uid and gid of the unprivileged user the permission tests switch to. */
 #define MQK_NOBODY	65534
+/* A uid that is neither root nor nobody, nor in nobody's group. */
+#define MQK_OTHER	1000
 
 /*
  * How long to wait for another task to reach a state (blocked in the
@@ -157,6 +162,38 @@ static inline int mqk_unlink_len(int fd, const void *name, __u32 len,
 	};
 
 	return mqk_ioctl(fd, MQLAB_IOC_UNLINK, &u);
+}
+
+static inline int mqk_chown_len(int fd, const void *name, __u32 len,
+				__u32 flags, __u32 mode, __u32 uid, __u32 gid)
+{
+	struct mqlab_chown c = {
+		.name = mqk_ptr(name),
+		.name_len = len,
+		.flags = flags,
+		.mode = mode,
+		.uid = uid,
+		.gid = gid,
+	};
+
+	return mqk_ioctl(fd, MQLAB_IOC_CHOWN, &c);
+}
+
+/*
+ * MQLAB_IOC_CHOWN of @name through a fresh unbound fd: set what @flags
+ * says (MQLAB_CHOWN_*).  0 or -errno.
+ */
+static inline int mqk_chown(const char *name, __u32 flags, __u32 mode,
+			    __u32 uid, __u32 gid)
+{
+	int fd = mqk_open(O_RDWR);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = mqk_chown_len(fd, name, strlen(name), flags, mode, uid, gid);
+	close(fd);
+	return ret;
 }
 
 /*
@@ -624,16 +661,99 @@ static inline int mqk_pin(bool fifo)
 	return 0;
 }
 
-/* In a child: become uid/gid MQK_NOBODY (@gid for the group). */
-static inline int mqk_become(uid_t uid, gid_t gid)
+/*
+ * In a child: become @uid with group @gid and the @n supplementary
+ * groups @groups.
+ */
+static inline int mqk_become_groups(uid_t uid, gid_t gid, size_t n,
+				    const gid_t *groups)
 {
-	if (setgroups(0, NULL) < 0)
+	if (setgroups(n, groups) < 0)
 		return -errno;
 	if (setresgid(gid, gid, gid) < 0)
 		return -errno;
 	if (setresuid(uid, uid, uid) < 0)
 		return -errno;
 	return 0;
+}
+
+/* In a child: become uid/gid MQK_NOBODY (@gid for the group). */
+static inline int mqk_become(uid_t uid, gid_t gid)
+{
+	return mqk_become_groups(uid, gid, 0, NULL);
+}
+
+#define MQK_CAPBIT(c)	(1U << (c))
+
+/*
+ * Keep only the capabilities in @keep (a mask of MQK_CAPBIT()s of
+ * bits < 32), permitted and effective.  After setuid() with
+ * PR_SET_KEEPCAPS only the permitted set is left, so they are made
+ * effective again.
+ */
+static inline int mqk_caps_keep(__u32 keep)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	d[0].permitted &= keep;
+	d[0].effective = d[0].permitted;
+	d[0].inheritable = 0;
+	memset(&d[1], 0, sizeof(d[1]));
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
+/* In a child: become @uid (and gid @uid), keeping only @keep's capabilities. */
+static inline int mqk_become_with(uid_t uid, __u32 keep)
+{
+	int ret;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
+		return -errno;
+	ret = mqk_become(uid, uid);
+	return ret ? ret : mqk_caps_keep(keep);
+}
+
+/*
+ * In a child that is uid/gid MQK_NOBODY: enter a new user namespace in
+ * which 0 is nobody (uid and gid, setgroups denied), as root of it with
+ * every capability there.  0, or the errno of unshare() (the caller
+ * reports a SKIP); a failure after it ends the child (CHILD_CHECK).
+ */
+static inline int mqk_userns_as_root(void)
+{
+	/* setuid() made us undumpable: /proc/self/uid_map is root's */
+	CHILD_CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
+	if (unshare(CLONE_NEWUSER) < 0)
+		return errno;
+	CHILD_CHECK(mqk_write_file("/proc/self/uid_map", "0 65534 1") == 0);
+	CHILD_CHECK(mqk_write_file("/proc/self/setgroups", "deny") == 0);
+	CHILD_CHECK(mqk_write_file("/proc/self/gid_map", "0 65534 1") == 0);
+	return 0;
+}
+
+/* Create @name as uid/gid @uid with @mode (maxmsg 2, msgsize 8), in a child. */
+static inline void mqk_create_as(struct __test_metadata *_metadata,
+				 struct mqk *k, const char *name, uid_t uid,
+				 __u32 mode)
+{
+	pid_t pid = mqk_fork(_metadata, k);
+
+	if (pid == 0) {
+		int fd;
+
+		CHILD_CHECK(mqk_become(uid, uid) == 0);
+		fd = mqk_open(O_RDWR);
+		CHILD_CHECK(fd >= 0);
+		CHILD_CHECK(mqk_bind(fd, name, MQLAB_BIND_CREATE |
+				     MQLAB_BIND_EXCL, mode, 2, 8) == 0);
+		_exit(0);
+	}
+	ASSERT_EQ(0, mqk_reap(k, pid));
 }
 
 /*

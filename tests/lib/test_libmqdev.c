@@ -408,6 +408,30 @@ START_TEST(test_destroy)
 }
 END_TEST
 
+/* mqdev_chmod() and mqdev_chown() (libmqdev 1.3): what GETATTR shows. */
+START_TEST(test_chmod_chown)
+{
+	struct mqdev_attr a = { .sz = sizeof(a) };
+
+	ck_assert_int_eq(mqdev_chmod(qname, 0640), 0);
+	ck_assert_int_eq(mqdev_getattr(q, &a), 0);
+	ck_assert_uint_eq(a.mode, 0640);
+	/* root (the test runs as root in the VM) has CAP_CHOWN */
+	ck_assert_int_eq(mqdev_chown(qname, 1000, (gid_t)-1), 0);
+	ck_assert_int_eq(mqdev_chown(qname, (uid_t)-1, 1001), 0);
+	ck_assert_int_eq(mqdev_getattr(q, &a), 0);
+	ck_assert_uint_eq(a.uid, 1000);
+	ck_assert_uint_eq(a.gid, 1001);
+	ck_assert_uint_eq(a.mode, 0640);
+	ck_assert_int_eq(mqdev_chown(qname, (uid_t)-1, (gid_t)-1), -EINVAL);
+	ck_assert_int_eq(mqdev_chmod(qname, 01777), -EINVAL);
+	ck_assert_int_eq(mqdev_chmod("a/b", 0600), -EINVAL);
+	ck_assert_int_eq(mqdev_chown("", 0, 0), -EINVAL);
+	ck_assert_int_eq(mqdev_chmod("no-such-queue-xyz", 0600), -ENOENT);
+	ck_assert_int_eq(mqdev_chown(qname, 0, 0), 0);
+}
+END_TEST
+
 START_TEST(test_access_mode)
 {
 	struct mqdev *ro, *wo;
@@ -521,6 +545,7 @@ int main(void)
 		{ "timeout", test_timeout_invalid },
 		{ "attr", test_getattr_counters },
 		{ "attr", test_setattr },
+		{ "attr", test_chmod_chown },
 		{ "unlink", test_unlink },
 		{ "unlink", test_destroy },
 		{ "poll", test_poll },

@@ -108,7 +108,7 @@ expect_fail "ls with an argument: status 2" 2 "unexpected argument" ls extra
 run --help
 check "--help: status 0" [ "$rc" = 0 ]
 missing=""
-for c in create send recv peek watch stat ls rm destroy; do
+for c in create send recv peek watch stat ls rm destroy chmod chown; do
 	grep -Eq "^  $c( |$)" "$T/out" || missing="$missing $c"
 done
 check "--help mentions every command${missing:+ (missing:$missing)}" \
@@ -374,6 +374,30 @@ expect_ok "recv urgent: status 0" recv "$q"
 expect_fail "peek --nonblock on the empty queue: status 1, EAGAIN" 1 \
 	"^mqctl: peek $q: .*\(EAGAIN\)$" peek "$q" --nonblock
 expect_ok "rm $q after peek: status 0" rm "$q"
+# ---- chmod, chown (root: CAP_CHOWN) ----
+
+expect_ok "create $q for chmod: status 0" create "$q" --mode 0600
+expect_ok "chmod $q 640: status 0" chmod "$q" 640
+check "stat shows mode 0640" [ "$(stat_field mode)" = 0640 ]
+expect_ok "chown $q 1000:1001: status 0" chown "$q" 1000:1001
+check "stat shows uid 1000 gid 1001" \
+	[ "$(stat_field uid)/$(stat_field gid)" = 1000/1001 ]
+expect_ok "chown $q :1002 (the group only): status 0" chown "$q" :1002
+check "stat shows uid 1000 gid 1002" \
+	[ "$(stat_field uid)/$(stat_field gid)" = 1000/1002 ]
+expect_ok "chown $q 0 (the owner only): status 0" chown "$q" 0
+check "stat shows uid 0 gid 1002" \
+	[ "$(stat_field uid)/$(stat_field gid)" = 0/1002 ]
+expect_fail "chmod $q 1777: status 2" 2 "bad octal mode" chmod "$q" 1777
+expect_fail "chmod without a mode: status 2" 2 "missing mode" chmod "$q"
+expect_fail "chown without an owner: status 2" 2 "missing USER" chown "$q"
+expect_fail "chown $q 1000: (no group): status 2" 2 "missing group" \
+	chown "$q" 1000:
+expect_fail "chown $q no-such-user-x: status 2" 2 "unknown user" \
+	chown "$q" no-such-user-x
+expect_ok "rm $q: status 0" rm "$q"
+expect_fail "chmod $q after rm: status 1, ENOENT" 1 \
+	"^mqctl: chmod $q: .*\(ENOENT\)$" chmod "$q" 600
 
 echo "1..$n"
 rm -rf "$T"

@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -858,6 +860,98 @@ static int cmd_destroy(int argc, char **argv)
 	return remove_queue(argc, argv, true);
 }
 
+/* chmod NAME MODE: mqdev_chmod(). */
+static int cmd_chmod(int argc, char **argv)
+{
+	const char *name;
+	mode_t mode;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	if (argc - optind < 2)
+		return usage_error(argc == optind ? "missing queue name" :
+						    "missing mode");
+	ret = name_operand(argc, argv, 2, &name);
+	if (ret)
+		return ret;
+	if (parse_mode(argv[optind + 1], &mode) || (mode & ~0777))
+		return usage_error("bad octal mode (0..777): '%s'",
+				   argv[optind + 1]);
+	if (need_device())
+		return EXIT_FAILURE;
+	ret = mqdev_chmod(name, mode);
+	return ret ? op_error(name, ret) : EXIT_SUCCESS;
+}
+
+/*
+ * A user or group of chown: a number, or a name from the passwd or
+ * group database.  @return 0 or -1.
+ */
+static int parse_id(const char *s, bool group, unsigned long *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (!parse_ulong(s, UINT_MAX - 1, id))
+		return 0;
+	if (!*s)
+		return -1;
+	if (group) {
+		gr = getgrnam(s);
+		if (!gr)
+			return -1;
+		*id = gr->gr_gid;
+	} else {
+		pw = getpwnam(s);
+		if (!pw)
+			return -1;
+		*id = pw->pw_uid;
+	}
+	return 0;
+}
+
+/* chown NAME USER[:GROUP] (or :GROUP): mqdev_chown(). */
+static int cmd_chown(int argc, char **argv)
+{
+	unsigned long uid = (uid_t)-1, gid = (gid_t)-1;
+	char *spec, *colon;
+	const char *name;
+	int c, ret;
+
+	while ((c = next_option(argc, argv)) != -1)
+		return OPTION_DONE(c);
+	if (argc - optind < 2)
+		return usage_error(argc == optind ? "missing queue name" :
+						    "missing USER[:GROUP]");
+	ret = name_operand(argc, argv, 2, &name);
+	if (ret)
+		return ret;
+	spec = argv[optind + 1];
+	colon = strchr(spec, ':');
+	if (colon) {
+		if (!colon[1])
+			return usage_error("missing group after ':' in '%s'",
+					   spec);
+		*colon = '\0';
+		if (parse_id(colon + 1, true, &gid)) {
+			*colon = ':';
+			return usage_error("unknown group in '%s'", spec);
+		}
+	}
+	if ((*spec || !colon) && parse_id(spec, false, &uid)) {
+		if (colon)
+			*colon = ':';
+		return usage_error("unknown user in '%s'", spec);
+	}
+	if (colon)
+		*colon = ':';
+	if (need_device())
+		return EXIT_FAILURE;
+	ret = mqdev_chown(name, (uid_t)uid, (gid_t)gid);
+	return ret ? op_error(name, ret) : EXIT_SUCCESS;
+}
+
 #define LS_MAX_COLS	16
 
 /* One line of /proc/mqueue-lab: as read, and split into fields. */
@@ -1075,6 +1169,15 @@ static const struct command commands[] = {
 		"destroy", cmd_destroy, "NAME",
 		"Remove a queue's name and end the queue: its users get EIDRM.",
 		"", ":h", help_only_opts,
+	}, {
+		"chmod", cmd_chmod, "NAME MODE",
+		"Set a queue's permission bits (octal, 0..777; the owner or CAP_FOWNER).",
+		"", ":h", help_only_opts,
+	}, {
+		"chown", cmd_chown, "NAME USER[:GROUP]",
+		"Set a queue's owner and/or group (CAP_CHOWN; the owner may set its own group).",
+		"USER and GROUP are numbers or names; ':GROUP' alone sets only the group.\n",
+		":h", help_only_opts,
 	},
 };
 

@@ -42,7 +42,9 @@
  *   counts as capable_wrt_inode_uidgid() counts it: held in the opener's
  *   user namespace, over a queue whose owner and group are mapped there.
  *   CAP_DAC_OVERRIDE grants binding for reading and writing,
- *   CAP_DAC_READ_SEARCH for reading, CAP_FOWNER unlinking.  GETATTR and
+ *   CAP_DAC_READ_SEARCH for reading, CAP_FOWNER unlinking (and, with
+ *   MQLAB_FEAT_CHOWN, changing the mode), CAP_CHOWN changing the owner
+ *   and group (MQLAB_IOC_CHOWN).  GETATTR and
  *   NOTIFY work on any bound fd (binding needed read or write access),
  *   as mq_getattr() and mq_notify() work on any descriptor.
  *
@@ -142,6 +144,42 @@
  *	for a plain unlink.
  *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL
  *	(unknown flag, and as for BIND), ENAMETOOLONG (as for BIND).
+ *
+ * MQLAB_IOC_CHOWN  (in: struct mqlab_chown; MQLAB_FEAT_CHOWN)
+ *	Any fd, bound or not.  Change the permission bits, owner and/or
+ *	group of the queue @name, as chmod(2) and chown(2) change a file's
+ *	(by name, like UNLINK: the owner of a mode 0000 queue, which it
+ *	cannot bind, may still chmod it).  @flags says what to set:
+ *	MQLAB_CHOWN_MODE sets @mode (0 .. 0777; no umask),
+ *	MQLAB_CHOWN_UID the owner @uid, MQLAB_CHOWN_GID the group @gid,
+ *	any together (a field whose flag is clear must be zero, as a pad;
+ *	it stands for chown(2)'s -1).  @uid and @gid are read in the user
+ *	namespace of the fd's opener.  Who may (the rules of setattr_prepare(),
+ *	all checked against the queue's owner before the call, with the
+ *	opener's credentials, see Access; then all applied at once, or
+ *	none):
+ *	  mode   the owner (the opener's fsuid), or CAP_FOWNER over the
+ *	         queue (inode_owner_or_capable());
+ *	  owner  CAP_CHOWN over the queue; without it only the owner, and
+ *	         only to the uid it has (chown_ok());
+ *	  group  CAP_CHOWN over the queue; without it only the owner, and
+ *	         only to its fsgid, one of its supplementary groups, or the
+ *	         group the queue has (chgrp_ok()).
+ *	A BIND after the change checks the new owner, group and mode (and
+ *	/proc/mqueue-lab and GETATTR show them); an fd bound before keeps
+ *	the access it was given, as an open file does.  The queue's charge
+ *	(see Resources) stays with the user it was charged to at creation,
+ *	as the kernel's POSIX mq keeps charging its creator.
+ *	Errors:
+ *	  EINVAL       @flags 0 or with an unknown bit, non-zero @pad, a
+ *	               non-zero field whose flag is clear, @mode bits
+ *	               outside 0777, @uid or @gid not mapped in the
+ *	               opener's user namespace (or (__u32)-1), bad name
+ *	               (as for BIND)
+ *	  ENAMETOOLONG name_len > MQLAB_NAME_MAX
+ *	  ENOENT       no such queue
+ *	  EPERM        not permitted (see above)
+ *	  EFAULT       bad argument struct or name
  *
  * MQLAB_IOC_SEND  (in: struct mqlab_send)
  *	Enqueue one message of @len (0..msgsize) bytes at priority @prio.
@@ -404,20 +442,21 @@
 #define MQLAB_FEAT_KERNEL_LIMITS _BITULL(5)
 /* MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */
 #define MQLAB_FEAT_BATCH	_BITULL(6)
-/* Bit 7 is left for another developer's feature. */
 /* MQLAB_UNLINK_DESTROY: unlink and end the queue at once (EIDRM) */
 #define MQLAB_FEAT_DESTROY	_BITULL(7)
 /* MQLAB_IO_PEEK: MQLAB_IOC_RECV without removing the message */
 #define MQLAB_FEAT_PEEK		_BITULL(8)
 /* MQLAB_IO_PRIO_EQ/_LE/_NE: MQLAB_IOC_RECV by priority */
 #define MQLAB_FEAT_SELECT	_BITULL(9)
+/* MQLAB_IOC_CHOWN: change a queue's mode, owner and group */
+#define MQLAB_FEAT_CHOWN	_BITULL(10)
 /* Every feature bit this header defines (a module may set fewer). */
 #define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
 				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
 				 MQLAB_FEAT_POLL_UNBOUND | \
 				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
 				 MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | \
-				 MQLAB_FEAT_SELECT)
+				 MQLAB_FEAT_SELECT | MQLAB_FEAT_CHOWN)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -457,6 +496,23 @@ struct mqlab_unlink {
 	__u64 name;		/* user pointer to the name bytes */
 	__u32 name_len;		/* 1 .. MQLAB_NAME_MAX */
 	__u32 flags;		/* MQLAB_UNLINK_* */
+};
+
+/* struct mqlab_chown.flags: what to set */
+#define MQLAB_CHOWN_MODE	_BITUL(0)	/* @mode */
+#define MQLAB_CHOWN_UID		_BITUL(1)	/* @uid */
+#define MQLAB_CHOWN_GID		_BITUL(2)	/* @gid */
+#define MQLAB_CHOWN_FLAGS	(MQLAB_CHOWN_MODE | MQLAB_CHOWN_UID | \
+				 MQLAB_CHOWN_GID)
+
+struct mqlab_chown {
+	__u64 name;		/* user pointer to the name bytes */
+	__u32 name_len;		/* 1 .. MQLAB_NAME_MAX */
+	__u32 flags;		/* MQLAB_CHOWN_*, at least one */
+	__u32 mode;		/* MQLAB_CHOWN_MODE: 0 .. 0777, else zero */
+	__u32 uid;		/* MQLAB_CHOWN_UID: new owner, else zero */
+	__u32 gid;		/* MQLAB_CHOWN_GID: new group, else zero */
+	__u32 pad;		/* zero */
 };
 
 /*
@@ -590,6 +646,7 @@ struct mqlab_notify {
 #define MQLAB_IOC_NOTIFY	_IOW(MQLAB_IOC_MAGIC, 0x07, struct mqlab_notify)
 #define MQLAB_IOC_SEND_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x08, struct mqlab_batch)
 #define MQLAB_IOC_RECV_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x09, struct mqlab_batch)
+#define MQLAB_IOC_CHOWN		_IOW(MQLAB_IOC_MAGIC, 0x0A, struct mqlab_chown)
 
 /* clang-format on */
 
