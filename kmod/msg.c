@@ -290,6 +290,8 @@ static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less);
 	q->curmsgs++;
 	q->curbytes += msg->len;
+	if (unlikely(msg->ttl_ms))
+		mqlab_expire_add(q, msg);
 }
 
 /* Queue @msg after every message of its priority.  Queue lock held. */
@@ -321,6 +323,8 @@ void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less_eq);
 	q->curmsgs++;
 	q->curbytes += msg->len;
+	if (unlikely(msg->ttl_ms))
+		mqlab_expire_add(q, msg);
 }
 
 /* The next message to receive, or NULL.  Caller must hold queue lock. */
@@ -340,6 +344,7 @@ void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_erase_cached(&msg->node, &q->msgs);
 	q->curmsgs--;
 	q->curbytes -= msg->len;
+	mqlab_expire_del(q, msg);
 	trace_mqlab_dequeue(q, msg);
 }
 
@@ -445,8 +450,8 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
 	       const struct mqlab_deadline *dl) __releases(&q->lock)
 {
-	ktime_t expires = dl->expires;
-	ktime_t *until = dl->timed ? &expires : NULL;
+	ktime_t expires, *until;
+	bool capped;
 	int ret;
 
 	lockdep_assert_held(&q->lock);
@@ -462,6 +467,11 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	(*nr_waiters)++;
 
 	for (;;) {
+		expires = dl->expires;
+		until = dl->timed ? &expires : NULL;
+		/* A blocked sender also watches the first expiry (expire.c). */
+		capped = waiters == &q->send_waiters &&
+			 mqlab_expire_cap(q, dl->clock, &until, &expires);
 		/* No barrier: see MEMORY ORDERING, 4. */
 		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&q->lock);
@@ -475,7 +485,8 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 			return 0;
 		}
 
-		spin_lock(&q->lock);
+		/* Expired messages go, and may move this sender in. */
+		mqlab_lock_unexpired(q);
 		/* The lock orders this read; MEMORY ORDERING, 3. */
 		if (READ_ONCE(w->state) == MQLAB_WAIT_READY) {
 			ret = 0;
@@ -486,7 +497,7 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 			break;
 		}
 		/* 0 means the timer expired; -EINTR is any other wake-up. */
-		if (dl->timed && !ret) {
+		if (dl->timed && !ret && !capped) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -599,7 +610,7 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 	u64 held;
 	int ret;
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q);
 	if (unlikely(q->dead))
 		return mqlab_dead_unlock(q);
 	if (q->curmsgs >= q->maxmsg) {
@@ -645,16 +656,18 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 	msg->prio = prio;
 	msg->uid = current_uid();
 	msg->sender = get_pid(task_tgid(current));
+	msg->ttl_ms = 0;
 	return msg;
 }
 
 /*
- * Send @len bytes from @buf at @prio through @pf, bound to @q.  The
+ * Send @len bytes from @buf at @prio, with a time to live of @ttl_ms
+ * (0: none), through @pf, bound to @q.  The
  * message is built outside the queue lock; see the top of this file.
  */
 int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
-	       const void __user *buf, u32 len, u32 prio, bool nonblock,
-	       const struct mqlab_deadline *dl)
+	       const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
+	       bool nonblock, const struct mqlab_deadline *dl)
 {
 	struct mqlab_msg *msg;
 	int ret;
@@ -665,6 +678,7 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 		ret = PTR_ERR(msg);
 		goto out;
 	}
+	msg->ttl_ms = ttl_ms; /* 0: none (expire.c) */
 
 	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
@@ -710,7 +724,7 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 buf_len, bool nonblock,
 	struct mqlab_msg *msg;
 	int ret;
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q);
 	msg = mqlab_peek(q);
 	if (msg)
 		return mqlab_take(q, msg, buf_len, msgp, needed);
