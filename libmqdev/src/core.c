@@ -264,7 +264,20 @@ int mqcore_version(const char *path, struct mqlab_version *v)
 int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 		uint32_t ioflags, const struct mqlab_timespec *timeout)
 {
-	struct mqlab_send s;
+	return mqcore_send_ttl(fd, buf, len, prio, ioflags, timeout, 0);
+}
+
+/* struct mqlab_send_ttl begins with the fields of struct mqlab_send. */
+_Static_assert(offsetof(struct mqlab_send_ttl, ttl_ns) ==
+		       sizeof(struct mqlab_send),
+	       "mqlab_send_ttl extends mqlab_send");
+
+int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
+		    uint32_t ioflags, const struct mqlab_timespec *timeout,
+		    uint64_t ttl_ns)
+{
+	struct mqlab_send_ttl s;
+	struct mqlab_send plain;
 
 	if (len > UINT32_MAX)
 		return -EMSGSIZE;
@@ -275,7 +288,12 @@ int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 	s.flags = ioflags;
 	if (timeout)
 		s.timeout = *timeout;
-	return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
+	s.ttl_ns = ttl_ns;
+	if (ttl_ns)
+		return lab_ioctl(fd, MQLAB_IOC_SEND_TTL, &s);
+	/* No TTL: MQLAB_IOC_SEND, which every module has. */
+	memcpy(&plain, &s, sizeof(plain));
+	return lab_ioctl(fd, MQLAB_IOC_SEND, &plain);
 }
 
 ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,

@@ -98,6 +98,22 @@ MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
 }
 
+MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
+			     unsigned int prio, uint64_t ttl_ns,
+			     const struct mqdev_io_opts *opts)
+{
+	struct mqlab_timespec ts;
+	uint32_t ioflags;
+	int err;
+
+	if (!q || (!buf && len))
+		return -EINVAL;
+	err = io_opts_in(opts, &ioflags, &ts);
+	if (err)
+		return err;
+	return mqcore_send_ttl(q->fd, buf, len, prio, ioflags, &ts, ttl_ns);
+}
+
 MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
 				struct mqdev_msginfo *info,
 				const struct mqdev_io_opts *opts)
@@ -224,6 +240,7 @@ void mqdev__attr_from_lab(const struct mqlab_attr *in, struct mqdev_attr *out)
 	out->mode = in->mode;
 	out->uid = in->uid;
 	out->gid = in->gid;
+	out->expired = in->reserved[MQLAB_ATTR_EXPIRED];
 }
 
 MQDEV_API int mqdev_getattr(struct mqdev *q, struct mqdev_attr *attr)
