@@ -207,9 +207,12 @@
  *	when another receiver took the message.  A message handed
  *	straight to a blocked receiver was delivered: it does not expire.
  *	Queues that hold no message with a TTL do no expiry work.
- *	Errors: as for MQLAB_IOC_SEND, and
- *	  EINVAL    @ttl_ns above MQLAB_TTL_MAX_NS, non-zero @reserved, or
- *	            MQLAB_IO_TTL in @flags (no command accepts it yet)
+ *	Errors:
+ *	  EBADFD, EBADF, EMSGSIZE, EAGAIN, ETIMEDOUT, EINTR, EIDRM, EFAULT,
+ *	  ENOMEM    as for SEND
+ *	  EINVAL    as for SEND, and @ttl_ns above MQLAB_TTL_MAX_NS,
+ *	            non-zero @reserved, or MQLAB_IO_TTL in @flags (no
+ *	            command accepts it yet)
  *
  * MQLAB_IOC_RECV  (in/out: struct mqlab_recv)
  *	Dequeue the oldest message of the highest priority into @buf (@len
