@@ -116,8 +116,8 @@ void mqlab_expire_purge(struct mqlab_queue *q)
  * it sleep no later than the first expiry, in @expires.  True when that
  * is what it waits for.  Caller must hold queue lock.
  */
-bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock,
-		      ktime_t **until, ktime_t *expires)
+bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock, ktime_t **until,
+		      ktime_t *expires)
 {
 	ktime_t t;
 

@@ -68,7 +68,8 @@ static int mqlab_proc_show(struct seq_file *m, void *v)
 {
 	/* The first line: the columns' names. */
 	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes ");
-	seq_puts(m, "receivers_waiting senders_waiting charged state expired\n");
+	seq_puts(m, "receivers_waiting senders_waiting charged state ");
+	seq_puts(m, "expired\n");
 
 	mqlab_table_lock();
 	mqlab_table_for_each(mqlab_proc_show_queue, m);

@@ -343,8 +343,8 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 /* expire.c: messages with a time to live (MQLAB_IOC_SEND_TTL) */
 void mqlab_expire_add(struct mqlab_queue *q, const struct mqlab_msg *msg);
 void mqlab_expire_purge(struct mqlab_queue *q);
-bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock,
-		      ktime_t **until, ktime_t *expires);
+bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock, ktime_t **until,
+		      ktime_t *expires);
 long mqlab_ioc_send_ttl(struct file *file, void __user *argp);
 
 /*

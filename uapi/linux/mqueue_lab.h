@@ -352,7 +352,8 @@
  * /proc/mqueue-lab lists the queues, one line each after a header:
  * name, owner, mode, attributes, counters, charge and state ("named",
  * "unlinked" or "destroyed"), and (MQLAB_FEAT_EXPIRE) a last column,
- * expired: the messages dropped by expiry over the queue's life.  A reader sees the named queues it owns or could bind;
+ * expired: the messages dropped by expiry over the queue's life.  A
+ * reader sees the named queues it owns or could bind;
  * CAP_SYS_ADMIN (initial user namespace) sees every queue, and also the
  * unlinked ones that fds keep alive.  MQLAB_PROC_USERS_PATH lists each
  * user's live queues, charged bytes and bytes held by blocked senders;
