@@ -189,55 +189,53 @@ long mqlab_ioc_unlink(struct file *file, void __user *argp)
 	return mqlab_unlink(file, name, req.name_len, req.flags);
 }
 
-long mqlab_ioc_send(struct file *file, void __user *argp)
+/*
+ * MQLAB_IOC_SEND and MQLAB_IOC_SEND_TTL, whose struct begins with the
+ * fields of SEND's (a SEND has a zero TTL and reserved words).  The TTL
+ * is kept in whole ms, rounded up (expire.c).
+ */
+static long mqlab_send_req(struct file *file,
+			   const struct mqlab_send_ttl *req)
 {
 	struct mqlab_queue *q;
 	struct mqlab_deadline dl;
-	struct mqlab_send req;
 	int ret;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad ||
-	    req.prio >= MQLAB_PRIO_MAX)
+	if ((req->flags & ~MQLAB_IO_FLAGS) || req->pad ||
+	    req->prio >= MQLAB_PRIO_MAX || req->ttl_ns > MQLAB_TTL_MAX_NS ||
+	    req->reserved[0] || req->reserved[1])
 		return -EINVAL;
-	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
+	ret = mqlab_get_deadline(req->flags, &req->timeout, &dl);
 	if (ret)
 		return ret;
 	q = mqlab_io_queue(file, FMODE_WRITE);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
-	return mqlab_send(file->private_data, q, u64_to_user_ptr(req.buf),
-			  req.len, req.prio, 0, mqlab_nonblock(file, req.flags),
-			  &dl);
+	return mqlab_send(file->private_data, q, u64_to_user_ptr(req->buf),
+			  req->len, req->prio,
+			  DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC),
+			  mqlab_nonblock(file, req->flags), &dl);
 }
 
-/* MQLAB_IOC_SEND with a time to live, kept in whole ms (expire.c). */
+long mqlab_ioc_send(struct file *file, void __user *argp)
+{
+	struct mqlab_send_ttl req = {};
+
+	BUILD_BUG_ON(offsetof(struct mqlab_send_ttl, ttl_ns) !=
+		     sizeof(struct mqlab_send));
+	if (copy_from_user(&req, argp, sizeof(struct mqlab_send)))
+		return -EFAULT;
+	return mqlab_send_req(file, &req);
+}
+
 long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
 {
 	struct mqlab_send_ttl req;
-	struct mqlab_queue *q;
-	struct mqlab_deadline dl;
-	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad ||
-	    req.prio >= MQLAB_PRIO_MAX || req.ttl_ns > MQLAB_TTL_MAX_NS ||
-	    req.reserved[0] || req.reserved[1])
-		return -EINVAL;
-	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
-	if (ret)
-		return ret;
-	q = mqlab_io_queue(file, FMODE_WRITE);
-	if (IS_ERR(q))
-		return PTR_ERR(q);
-
-	return mqlab_send(file->private_data, q, u64_to_user_ptr(req.buf),
-			  req.len, req.prio,
-			  DIV_ROUND_UP_ULL(req.ttl_ns, NSEC_PER_MSEC),
-			  mqlab_nonblock(file, req.flags), &dl);
+	return mqlab_send_req(file, &req);
 }
 
 long mqlab_ioc_recv(struct file *file, void __user *argp)

@@ -86,16 +86,7 @@ static int io_opts_in(const struct mqdev_io_opts *opts, uint32_t *ioflags,
 MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 			 unsigned int prio, const struct mqdev_io_opts *opts)
 {
-	struct mqlab_timespec ts;
-	uint32_t ioflags;
-	int err;
-
-	if (!q || (!buf && len))
-		return -EINVAL;
-	err = io_opts_in(opts, &ioflags, &ts);
-	if (err)
-		return err;
-	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
+	return mqdev_send_ttl(q, buf, len, prio, 0, opts);
 }
 
 MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,

@@ -48,18 +48,6 @@ static __u64 expired_of(struct __test_metadata *_metadata, int fd)
 	return mqk_attr(_metadata, fd).reserved[MQLAB_ATTR_EXPIRED];
 }
 
-static int batch(int fd, unsigned long cmd, struct mqlab_batch_msg *m,
-		 __u32 count, __u32 flags)
-{
-	struct mqlab_batch b = {
-		.msgs = mqk_ptr(m),
-		.count = count,
-		.flags = flags,
-	};
-
-	return mqk_ioctl(fd, cmd, &b);
-}
-
 FIXTURE(expire) {
 	struct mqk k;
 	const char *name;
@@ -145,8 +133,8 @@ TEST_F(expire, einval)
 	EXPECT_EQ(-EINVAL, mqk_ioctl(self->fd, MQLAB_IOC_SEND_TTL, &bad));
 	/* MQLAB_IO_TTL is accepted by no command yet. */
 	EXPECT_EQ(-EINVAL, mqk_send(self->fd, "x", 1, 0, MQLAB_IO_TTL, NULL));
-	EXPECT_EQ(-EINVAL, batch(self->fd, MQLAB_IOC_SEND_BATCH, &m, 1,
-				 MQLAB_IO_TTL));
+	EXPECT_EQ(-EINVAL, mqk_batch(self->fd, MQLAB_IOC_SEND_BATCH, &m, 1,
+				     MQLAB_IO_TTL));
 	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).curmsgs);
 
 	/* The largest TTL is valid. */
@@ -279,8 +267,8 @@ TEST_F(expire, recv_batch_skips_expired)
 	ASSERT_EQ(0, send_ttl(self->fd, "live", LONG_TTL_NS, 0, NULL));
 	ASSERT_EQ(0, send_ttl(self->fd, "dies", TTL_MS * MS, 0, NULL));
 	mqk_sleep_ms(PAST_MS);
-	ASSERT_EQ(1, batch(self->fd, MQLAB_IOC_RECV_BATCH, m, 2,
-			   MQLAB_IO_NONBLOCK));
+	ASSERT_EQ(1, mqk_batch(self->fd, MQLAB_IOC_RECV_BATCH, m, 2,
+			       MQLAB_IO_NONBLOCK));
 	EXPECT_EQ(4, m[0].len);
 	EXPECT_EQ(0, memcmp(b0, "live", 4));
 	EXPECT_EQ(1, expired_of(_metadata, self->fd));
@@ -396,7 +384,8 @@ static int send_as(int fd, const char *str, int how)
 		flags |= MQLAB_IO_ABSTIME | MQLAB_IO_REALTIME;
 		break;
 	case BATCH:
-		return batch(fd, MQLAB_IOC_SEND_BATCH, &m, 1, 0) == 1 ? 0 : -1;
+		return mqk_batch(fd, MQLAB_IOC_SEND_BATCH, &m, 1, 0) == 1 ?
+			       0 : -1;
 	default:
 		return send_ttl(fd, str, 0, 0, NULL);
 	}
