@@ -194,8 +194,7 @@ long mqlab_ioc_unlink(struct file *file, void __user *argp)
  * fields of SEND's (a SEND has a zero TTL and reserved words).  The TTL
  * is kept in whole ms, rounded up (expire.c).
  */
-static long mqlab_send_req(struct file *file,
-			   const struct mqlab_send_ttl *req)
+static long mqlab_send_req(struct file *file, const struct mqlab_send_ttl *req)
 {
 	struct mqlab_queue *q;
 	struct mqlab_deadline dl;
@@ -214,18 +213,24 @@ static long mqlab_send_req(struct file *file,
 
 	return mqlab_send(file->private_data, q, u64_to_user_ptr(req->buf),
 			  req->len, req->prio,
-			  DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC),
+			  unlikely(req->ttl_ns) ?
+				  DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC) :
+				  0,
 			  mqlab_nonblock(file, req->flags), &dl);
 }
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
 {
-	struct mqlab_send_ttl req = {};
+	struct mqlab_send_ttl req;
 
 	BUILD_BUG_ON(offsetof(struct mqlab_send_ttl, ttl_ns) !=
 		     sizeof(struct mqlab_send));
 	if (copy_from_user(&req, argp, sizeof(struct mqlab_send)))
 		return -EFAULT;
+	/* What SEND_TTL adds, zero for SEND. */
+	req.ttl_ns = 0;
+	req.reserved[0] = 0;
+	req.reserved[1] = 0;
 	return mqlab_send_req(file, &req);
 }
 

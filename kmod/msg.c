@@ -470,7 +470,7 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 		expires = dl->expires;
 		until = dl->timed ? &expires : NULL;
 		/* A blocked sender also watches the first expiry (expire.c). */
-		capped = waiters == &q->send_waiters &&
+		capped = waiters == &q->send_waiters && unlikely(q->nr_ttl) &&
 			 mqlab_expire_cap(q, dl->clock, &until, &expires);
 		/* No barrier: see MEMORY ORDERING, 4. */
 		__set_current_state(TASK_INTERRUPTIBLE);

@@ -277,7 +277,6 @@ int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
 		    uint64_t ttl_ns)
 {
 	struct mqlab_send_ttl s;
-	struct mqlab_send plain;
 
 	if (len > UINT32_MAX)
 		return -EMSGSIZE;
@@ -289,11 +288,11 @@ int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
 	if (timeout)
 		s.timeout = *timeout;
 	s.ttl_ns = ttl_ns;
-	if (ttl_ns)
-		return lab_ioctl(fd, MQLAB_IOC_SEND_TTL, &s);
-	/* No TTL: MQLAB_IOC_SEND, which every module has. */
-	memcpy(&plain, &s, sizeof(plain));
-	return lab_ioctl(fd, MQLAB_IOC_SEND, &plain);
+	/*
+	 * No TTL: MQLAB_IOC_SEND, which every module has, and which reads
+	 * only the struct mqlab_send at the start of @s.
+	 */
+	return lab_ioctl(fd, ttl_ns ? MQLAB_IOC_SEND_TTL : MQLAB_IOC_SEND, &s);
 }
 
 ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
