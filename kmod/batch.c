@@ -97,7 +97,7 @@ static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
 
 	mqlab_batch_wake_init(b, &wake);
 	for (;;) {
-		spin_lock(&q->lock);
+		mqlab_lock_unexpired(q);
 		/* Nothing is pending in @wake here: flushed below. */
 		if (unlikely(q->dead)) {
 			ret = mqlab_dead_unlock(q);
@@ -291,7 +291,7 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 	trace_mqlab_receive(q, b->d[0].len, 0);
 	mqlab_batch_wake_init(b, &wake);
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q);
 	n = mqlab_batch_take(q, b, 0, count, &wake, &needed);
 	if (n || mqlab_peek(q)) {
 		spin_unlock(&q->lock);
@@ -318,7 +318,7 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 		b->msg[0] = w.msg;
 		n = 1;
 		if (count > 1) {
-			spin_lock(&q->lock);
+			mqlab_lock_unexpired(q);
 			n = mqlab_batch_take(q, b, 1, count, &wake, &needed);
 			spin_unlock(&q->lock);
 		}

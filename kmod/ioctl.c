@@ -128,7 +128,7 @@ long mqlab_ioc_version(void __user *argp)
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH |
 		     MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | MQLAB_FEAT_SELECT |
-		     MQLAB_FEAT_CHOWN;
+		     MQLAB_FEAT_CHOWN | MQLAB_FEAT_EXPIRE;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
@@ -191,28 +191,58 @@ long mqlab_ioc_unlink(struct file *file, void __user *argp)
 	return mqlab_unlink(file, name, req.name_len, req.flags);
 }
 
-long mqlab_ioc_send(struct file *file, void __user *argp)
+/*
+ * MQLAB_IOC_SEND and MQLAB_IOC_SEND_TTL, whose struct begins with the
+ * fields of SEND's (a SEND has a zero TTL and reserved words).  The TTL
+ * is kept in whole ms, rounded up (expire.c).
+ */
+static long mqlab_send_req(struct file *file, const struct mqlab_send_ttl *req)
 {
 	struct mqlab_queue *q;
 	struct mqlab_deadline dl;
-	struct mqlab_send req;
 	int ret;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	if ((req.flags & ~MQLAB_IO_FLAGS) || req.pad ||
-	    req.prio >= MQLAB_PRIO_MAX)
+	if ((req->flags & ~MQLAB_IO_FLAGS) || req->pad ||
+	    req->prio >= MQLAB_PRIO_MAX || req->ttl_ns > MQLAB_TTL_MAX_NS ||
+	    req->reserved[0] || req->reserved[1])
 		return -EINVAL;
-	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
+	ret = mqlab_get_deadline(req->flags, &req->timeout, &dl);
 	if (ret)
 		return ret;
 	q = mqlab_io_queue(file, FMODE_WRITE);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
-	return mqlab_send(file->private_data, q, u64_to_user_ptr(req.buf),
-			  req.len, req.prio, mqlab_nonblock(file, req.flags),
-			  &dl);
+	return mqlab_send(file->private_data, q, u64_to_user_ptr(req->buf),
+			  req->len, req->prio,
+			  unlikely(req->ttl_ns) ?
+				  DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC) :
+				  0,
+			  mqlab_nonblock(file, req->flags), &dl);
+}
+
+long mqlab_ioc_send(struct file *file, void __user *argp)
+{
+	struct mqlab_send_ttl req;
+
+	BUILD_BUG_ON(offsetof(struct mqlab_send_ttl, ttl_ns) !=
+		     sizeof(struct mqlab_send));
+	if (copy_from_user(&req, argp, sizeof(struct mqlab_send)))
+		return -EFAULT;
+	/* What SEND_TTL adds, zero for SEND. */
+	req.ttl_ns = 0;
+	req.reserved[0] = 0;
+	req.reserved[1] = 0;
+	return mqlab_send_req(file, &req);
+}
+
+long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
+{
+	struct mqlab_send_ttl req;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	return mqlab_send_req(file, &req);
 }
 
 long mqlab_ioc_recv(struct file *file, void __user *argp)
@@ -282,13 +312,14 @@ long mqlab_ioc_getattr(struct file *file, void __user *argp)
 	if (READ_ONCE(file->f_flags) & O_NONBLOCK)
 		a.fd_flags |= MQLAB_FD_NONBLOCK;
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q); /* expired messages do not count */
 	a.curmsgs = q->curmsgs;
 	a.curbytes = q->curbytes;
 	a.sent = q->sent;
 	a.received = q->received;
 	a.waiting_senders = q->nr_send_waiters;
 	a.waiting_receivers = q->nr_recv_waiters;
+	a.reserved[MQLAB_ATTR_EXPIRED] = q->expired;
 	spin_unlock(&q->lock);
 
 	return copy_to_user(argp, &a, sizeof(a)) ? -EFAULT : 0;

@@ -207,7 +207,7 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 	if (count > q->msgsize) /* before truncating it to u32 */
 		return -EMSGSIZE;
 
-	ret = mqlab_send(file->private_data, q, buf, count, 0,
+	ret = mqlab_send(file->private_data, q, buf, count, 0, 0,
 			 file->f_flags & O_NONBLOCK, &forever);
 	return ret ? ret : count;
 }
@@ -239,6 +239,8 @@ static long mqlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mqlab_ioc_recv_batch(file, argp);
 	case MQLAB_IOC_CHOWN:
 		return mqlab_ioc_chown(file, argp);
+	case MQLAB_IOC_SEND_TTL:
+		return mqlab_ioc_send_ttl(file, argp);
 	default:
 		return -ENOTTY;
 	}

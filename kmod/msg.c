@@ -309,6 +309,8 @@ static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less);
 	q->curmsgs++;
 	q->curbytes += msg->len;
+	if (unlikely(msg->ttl_ms))
+		mqlab_expire_add(q, msg);
 }
 
 /*
@@ -347,6 +349,8 @@ void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less_eq);
 	q->curmsgs++;
 	q->curbytes += msg->len;
+	if (unlikely(msg->ttl_ms))
+		mqlab_expire_add(q, msg);
 	if (unlikely(q->nr_recv_waiters))
 		mqlab_sel_queued(q, msg, NULL);
 }
@@ -368,6 +372,7 @@ void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 	rb_erase_cached(&msg->node, &q->msgs);
 	q->curmsgs--;
 	q->curbytes -= msg->len;
+	mqlab_expire_del(q, msg);
 	trace_mqlab_dequeue(q, msg);
 }
 
@@ -473,8 +478,8 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
 	       const struct mqlab_deadline *dl) __releases(&q->lock)
 {
-	ktime_t expires = dl->expires;
-	ktime_t *until = dl->timed ? &expires : NULL;
+	ktime_t expires, *until;
+	bool capped;
 	int ret;
 
 	lockdep_assert_held(&q->lock);
@@ -490,6 +495,11 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	(*nr_waiters)++;
 
 	for (;;) {
+		expires = dl->expires;
+		until = dl->timed ? &expires : NULL;
+		/* A blocked sender also watches the first expiry (expire.c). */
+		capped = waiters == &q->send_waiters && unlikely(q->nr_ttl) &&
+			 mqlab_expire_cap(q, dl->clock, &until, &expires);
 		/* No barrier: see MEMORY ORDERING, 4. */
 		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&q->lock);
@@ -503,7 +513,8 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 			return 0;
 		}
 
-		spin_lock(&q->lock);
+		/* Expired messages go, and may move this sender in. */
+		mqlab_lock_unexpired(q);
 		/* The lock orders this read; MEMORY ORDERING, 3. */
 		if (READ_ONCE(w->state) == MQLAB_WAIT_READY) {
 			ret = 0;
@@ -514,7 +525,7 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 			break;
 		}
 		/* 0 means the timer expired; -EINTR is any other wake-up. */
-		if (dl->timed && !ret) {
+		if (dl->timed && !ret && !capped) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -630,7 +641,7 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 	u64 held;
 	int ret;
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q);
 	if (unlikely(q->dead))
 		return mqlab_dead_unlock(q);
 	if (q->curmsgs >= q->maxmsg) {
@@ -676,16 +687,18 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 	msg->prio = prio;
 	msg->uid = current_uid();
 	msg->sender = get_pid(task_tgid(current));
+	msg->ttl_ms = 0;
 	return msg;
 }
 
 /*
- * Send @len bytes from @buf at @prio through @pf, bound to @q.  The
+ * Send @len bytes from @buf at @prio, with a time to live of @ttl_ms
+ * (0: none), through @pf, bound to @q.  The
  * message is built outside the queue lock; see the top of this file.
  */
 int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
-	       const void __user *buf, u32 len, u32 prio, bool nonblock,
-	       const struct mqlab_deadline *dl)
+	       const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
+	       bool nonblock, const struct mqlab_deadline *dl)
 {
 	struct mqlab_msg *msg;
 	int ret;
@@ -696,6 +709,7 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 		ret = PTR_ERR(msg);
 		goto out;
 	}
+	msg->ttl_ms = ttl_ms; /* 0: none (expire.c) */
 
 	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
@@ -747,8 +761,8 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 	struct mqlab_msg *msg;
 	int ret;
 
-	spin_lock(&q->lock);
 again:
+	mqlab_lock_unexpired(q);
 	msg = likely(!sel) ? mqlab_peek(q) : mqlab_sel_first(q, sel, sel_prio);
 	if (msg)
 		return mqlab_take(q, msg, buf_len, msgp, needed);
@@ -766,7 +780,6 @@ again:
 	if (unlikely(w.result == MQLAB_WAIT_RETRY)) {
 		/* A matching message was queued, not handed over: take it. */
 		w.result = 0;
-		spin_lock(&q->lock);
 		goto again;
 	}
 	if (w.result) {

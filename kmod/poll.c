@@ -60,7 +60,7 @@ static __poll_t mqlab_poll_mask(struct mqlab_queue *q, struct mqlab_file *pf)
 {
 	__poll_t mask = 0;
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q); /* expired messages do not count */
 	if (unlikely(q->dead)) {
 		/* Destroyed (destroy.c): nothing but the error, for good. */
 		spin_unlock(&q->lock);

@@ -6,7 +6,7 @@
  * queue:
  *
  *   name uid gid mode maxmsg msgsize curmsgs curbytes
- *   receivers_waiting senders_waiting charged state
+ *   receivers_waiting senders_waiting charged state expired
  *
  * (one line in the file).
  *
@@ -16,7 +16,8 @@
  * so the name is always one column.  uid and gid are seen from the
  * reader's user namespace (the overflow id if unmapped), mode is octal,
  * and the rest are decimal.  charged is what the queue is charged for
- * (account.c), state is "named", "unlinked" or "destroyed" (destroy.c).
+ * (account.c), state is "named", "unlinked" or "destroyed" (destroy.c),
+ * expired counts the messages dropped by expiry (expire.c).
  *
  * What a reader sees (perm.c): the named queues it owns or could bind;
  * the administrator sees every named queue and also the unlinked ones
@@ -39,7 +40,7 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 	struct seq_file *m = arg;
 	struct mqlab_owner o;
 	u32 nr_recv, nr_send;
-	u64 curmsgs, curbytes;
+	u64 curmsgs, curbytes, expired;
 
 	if (q->named ? !mqlab_may_see(m->file, q) : !mqlab_sees_all(m->file))
 		return;
@@ -49,25 +50,28 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 	curbytes = q->curbytes;
 	nr_recv = q->nr_recv_waiters;
 	nr_send = q->nr_send_waiters;
+	expired = q->expired;
 	spin_unlock(&q->lock);
 	mqlab_owner_read(q, &o);
 
 	seq_escape_mem(m, q->name, q->name_len,
 		       ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, " \t\n\\");
-	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u %llu %s\n",
+	seq_printf(m, " %u %u %04o %llu %llu %llu %llu %u %u %llu %s %llu\n",
 		   from_kuid_munged(ns, o.uid), from_kgid_munged(ns, o.gid),
 		   o.mode, q->maxmsg, q->msgsize, curmsgs, curbytes, nr_recv,
 		   nr_send, q->charge,
 		   q->named	       ? "named" :
 		   mqlab_queue_dead(q) ? "destroyed" :
-					 "unlinked");
+					 "unlinked",
+		   expired);
 }
 
 static int mqlab_proc_show(struct seq_file *m, void *v)
 {
 	/* The first line: the columns' names. */
 	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes ");
-	seq_puts(m, "receivers_waiting senders_waiting charged state\n");
+	seq_puts(m, "receivers_waiting senders_waiting charged state ");
+	seq_puts(m, "expired\n");
 
 	mqlab_table_lock();
 	mqlab_table_for_each(mqlab_proc_show_queue, m);

@@ -111,6 +111,7 @@ struct mqlab_msg {
 	kuid_t uid; /* sender's uid; immutable */
 	u32 prio; /* immutable */
 	u32 len; /* payload bytes; immutable */
+	u32 ttl_ms; /* time to live from timestamp_ns, 0 = none (expire.c) */
 	u8 data[] __aligned(8); /* the first bytes (msg.c); immutable */
 };
 
@@ -190,6 +191,10 @@ struct mqlab_queue {
 	u64 curbytes;
 	u64 sent;
 	u64 received;
+	/* expire.c: the messages with a TTL and the earliest deadline */
+	u64 expired; /* dropped by expiry over the queue's life */
+	u64 next_expiry; /* ns; no queued TTL message expires before */
+	u32 nr_ttl; /* queued messages with a TTL; 0: no expiry work */
 	struct list_head send_waiters; /* FIFO of blocked senders */
 	struct list_head recv_waiters; /* FIFO of blocked receivers */
 	u32 nr_send_waiters;
@@ -330,8 +335,8 @@ int mqlab_msg_init(void);
 void mqlab_msg_exit(void);
 u64 mqlab_msg_charge(u64 len);
 int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
-	       const void __user *buf, u32 len, u32 prio, bool nonblock,
-	       const struct mqlab_deadline *dl);
+	       const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
+	       bool nonblock, const struct mqlab_deadline *dl);
 int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
 		  struct mqlab_msginfo *info);
@@ -391,6 +396,36 @@ int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
 int mqlab_recv_batch(struct mqlab_queue *q,
 		     struct mqlab_batch_msg __user *umsgs, u32 count,
 		     bool nonblock, const struct mqlab_deadline *dl);
+
+/* expire.c: messages with a time to live (MQLAB_IOC_SEND_TTL) */
+void mqlab_expire_add(struct mqlab_queue *q, const struct mqlab_msg *msg);
+void mqlab_expire_purge(struct mqlab_queue *q);
+bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock, ktime_t **until,
+		      ktime_t *expires);
+long mqlab_ioc_send_ttl(struct file *file, void __user *argp);
+
+/*
+ * Lock @q, with no expired message left in it.  The whole cost on a
+ * queue without TTL messages is the test of @nr_ttl.
+ */
+static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
+	__acquires(&q->lock)
+{
+	spin_lock(&q->lock);
+	while (unlikely(q->nr_ttl) && ktime_get_ns() >= q->next_expiry) {
+		spin_unlock(&q->lock);
+		mqlab_expire_purge(q);
+		spin_lock(&q->lock);
+	}
+}
+
+/* A message with a TTL left the queue.  Caller must hold queue lock. */
+static inline void mqlab_expire_del(struct mqlab_queue *q,
+				    const struct mqlab_msg *msg)
+{
+	if (unlikely(msg->ttl_ms))
+		q->nr_ttl--;
+}
 
 /* destroy.c: MQLAB_UNLINK_DESTROY, the end of a queue (EIDRM) */
 void mqlab_destroy(struct mqlab_queue *q);

@@ -152,7 +152,7 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			return -ENOMEM;
 	}
 
-	spin_lock(&q->lock);
+	mqlab_lock_unexpired(q);
 	while (!(msg = mqlab_sel_first(q, sel, sel_prio))) {
 		/* A destroyed queue is empty: only this slow path looks. */
 		if (unlikely(q->dead)) {
@@ -174,7 +174,7 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			goto out_free;
 		}
 		w.result = 0;
-		spin_lock(&q->lock);
+		mqlab_lock_unexpired(q);
 	}
 	if (msg->len > cap) {
 		/* Longer than @buf_len: msgsize bounds every message. */

@@ -71,6 +71,8 @@ struct mqdev_attr {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	/* libmqdev 1.3: messages dropped by expiry (mqdev_send_ttl()) */
+	uint64_t expired;
 };
 
 /*
@@ -96,6 +98,16 @@ MQDEV_API int mqdev_fd(const struct mqdev *q);
  */
 MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 			 unsigned int prio, const struct mqdev_io_opts *opts);
+
+/*
+ * mqdev_send() with a time to live of @ttl_ns (0: none), after which
+ * the message is dropped unreceived (MQLAB_FEAT_EXPIRE; -ENOTTY on a
+ * device without it).  @return as mqdev_send(), or -EINVAL for a TTL
+ * above MQLAB_TTL_MAX_NS.
+ */
+MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
+			     unsigned int prio, uint64_t ttl_ns,
+			     const struct mqdev_io_opts *opts);
 
 /*
  * Receive the next message into @buf (@len bytes).  @info may be NULL.

@@ -292,7 +292,19 @@ int mqcore_version(const char *path, struct mqlab_version *v)
 int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 		uint32_t ioflags, const struct mqlab_timespec *timeout)
 {
-	struct mqlab_send s;
+	return mqcore_send_ttl(fd, buf, len, prio, ioflags, timeout, 0);
+}
+
+/* struct mqlab_send_ttl begins with the fields of struct mqlab_send. */
+_Static_assert(offsetof(struct mqlab_send_ttl, ttl_ns) ==
+		       sizeof(struct mqlab_send),
+	       "mqlab_send_ttl extends mqlab_send");
+
+int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
+		    uint32_t ioflags, const struct mqlab_timespec *timeout,
+		    uint64_t ttl_ns)
+{
+	struct mqlab_send_ttl s;
 
 	if (len > UINT32_MAX)
 		return -EMSGSIZE;
@@ -303,7 +315,12 @@ int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 	s.flags = ioflags;
 	if (timeout)
 		s.timeout = *timeout;
-	return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
+	s.ttl_ns = ttl_ns;
+	/*
+	 * No TTL: MQLAB_IOC_SEND, which every module has, and which reads
+	 * only the struct mqlab_send at the start of @s.
+	 */
+	return lab_ioctl(fd, ttl_ns ? MQLAB_IOC_SEND_TTL : MQLAB_IOC_SEND, &s);
 }
 
 ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,

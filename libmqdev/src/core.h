@@ -132,6 +132,9 @@ int mqcore_version(const char *path, struct mqlab_version *v);
  * MQLAB_IOC_SEND.  @len above what the device can carry: -EMSGSIZE.
  * @return 0 or -errno.
  */
+int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
+		    uint32_t ioflags, const struct mqlab_timespec *timeout,
+		    uint64_t ttl_ns);
 int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
 		uint32_t ioflags, const struct mqlab_timespec *timeout);
 

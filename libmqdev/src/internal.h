@@ -22,7 +22,7 @@ struct mqdev {
 #define MQDEV_OPEN_OPTS_SZ_V1	sizeof(struct mqdev_open_opts)
 #define MQDEV_IO_OPTS_SZ_V1	sizeof(struct mqdev_io_opts)
 #define MQDEV_MSGINFO_SZ_V1	sizeof(struct mqdev_msginfo)
-#define MQDEV_ATTR_SZ_V1	sizeof(struct mqdev_attr)
+#define MQDEV_ATTR_SZ_V1	offsetof(struct mqdev_attr, expired)
 
 /* Fill the known fields of @out (its sz is left alone) from @in. */
 void mqdev__attr_from_lab(const struct mqlab_attr *in, struct mqdev_attr *out);

@@ -87,6 +87,13 @@ static int io_opts_in(const struct mqdev_io_opts *opts, uint32_t *ioflags,
 MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 			 unsigned int prio, const struct mqdev_io_opts *opts)
 {
+	return mqdev_send_ttl(q, buf, len, prio, 0, opts);
+}
+
+MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
+			     unsigned int prio, uint64_t ttl_ns,
+			     const struct mqdev_io_opts *opts)
+{
 	struct mqlab_timespec ts;
 	uint32_t ioflags;
 	int err;
@@ -96,7 +103,7 @@ MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
 	err = io_opts_in(opts, &ioflags, &ts);
 	if (err)
 		return err;
-	return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
+	return mqcore_send_ttl(q->fd, buf, len, prio, ioflags, &ts, ttl_ns);
 }
 
 /* MQDEV_RECV_* to MQLAB_IO_*, or -EINVAL for an unknown bit. */
@@ -278,6 +285,7 @@ void mqdev__attr_from_lab(const struct mqlab_attr *in, struct mqdev_attr *out)
 	out->mode = in->mode;
 	out->uid = in->uid;
 	out->gid = in->gid;
+	out->expired = in->reserved[MQLAB_ATTR_EXPIRED];
 }
 
 MQDEV_API int mqdev_getattr(struct mqdev *q, struct mqdev_attr *attr)

@@ -426,13 +426,19 @@ static void build(struct fuzz *f, const char *c, unsigned char *a,
 			o->uid = chance(f, 80) ? rnd(f, 2) * 65534 : odd32(f);
 		if (o->flags & MQLAB_CHOWN_GID)
 			o->gid = chance(f, 80) ? rnd(f, 2) * 65534 : odd32(f);
-	} else if (!strcmp(c, "MQLAB_IOC_SEND")) {
-		struct mqlab_send *s = (void *)a;
+	} else if (!strcmp(c, "MQLAB_IOC_SEND") ||
+		   !strcmp(c, "MQLAB_IOC_SEND_TTL")) {
+		/* struct mqlab_send_ttl begins with struct mqlab_send. */
+		struct mqlab_send_ttl *s = (void *)a;
 
 		s->buf = fuzz_ptr(f, 256);
 		s->len = fuzz_len(f);
 		s->prio = chance(f, 90) ? rnd(f, 40) : odd32(f);
 		s->flags = fuzz_ioflags(f, &s->timeout);
+		/* Mostly TTLs that run out while the fuzzer runs. */
+		if (size >= sizeof(*s))
+			s->ttl_ns = chance(f, 80) ? rnd(f, 5) * 1000000ULL :
+						    odd64(f);
 	} else if (!strcmp(c, "MQLAB_IOC_RECV")) {
 		struct mqlab_recv *r = (void *)a;
 
@@ -619,7 +625,7 @@ static bool known(const char *c)
 	static const char *const k[] = { "MQLAB_IOC_VERSION", "MQLAB_IOC_BIND",
 		"MQLAB_IOC_UNLINK", "MQLAB_IOC_SEND", "MQLAB_IOC_RECV",
 		"MQLAB_IOC_GETATTR", "MQLAB_IOC_SETATTR", "MQLAB_IOC_NOTIFY",
-		"MQLAB_IOC_CHOWN" };
+		"MQLAB_IOC_CHOWN", "MQLAB_IOC_SEND_TTL" };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)

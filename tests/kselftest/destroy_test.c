@@ -49,18 +49,6 @@ static int destroy_name(const char *name)
 	return ret;
 }
 
-static int batch(int fd, unsigned long cmd, struct mqlab_batch_msg *m,
-		 __u32 count, __u32 flags)
-{
-	struct mqlab_batch b = {
-		.msgs = mqk_ptr(m),
-		.count = count,
-		.flags = flags,
-	};
-
-	return mqk_ioctl(fd, cmd, &b);
-}
-
 /* A child that must end with EIDRM: reaped within MQK_WAIT_MS. */
 #define ASSERT_ALL_EXIT_0(k) do {					\
 	pid_t __who = 0;						\
@@ -103,8 +91,9 @@ TEST_F(destroy, blocked_receivers_get_eidrm)
 				m[0].len = sizeof(buf);
 				m[1].buf = mqk_ptr(buf2);
 				m[1].len = sizeof(buf2);
-				CHILD_CHECK(batch(self->fd, MQLAB_IOC_RECV_BATCH,
-						  m, 2, 0) == -EIDRM);
+				CHILD_CHECK(mqk_batch(self->fd,
+						      MQLAB_IOC_RECV_BATCH,
+						      m, 2, 0) == -EIDRM);
 			}
 			_exit(0);
 		}
@@ -138,8 +127,9 @@ TEST_F(destroy, blocked_senders_get_eidrm)
 
 			if (kind == 0) {
 				/* One slot left: b0 goes in, b1 blocks. */
-				CHILD_CHECK(batch(self->fd, MQLAB_IOC_SEND_BATCH,
-						  m, 2, 0) == 1);
+				CHILD_CHECK(mqk_batch(self->fd,
+						      MQLAB_IOC_SEND_BATCH,
+						      m, 2, 0) == 1);
 			} else if (kind == 1) {
 				CHILD_CHECK(mqk_sends(self->fd, "s", 1) ==
 					    -EIDRM);
@@ -186,11 +176,12 @@ TEST_F(destroy, later_operations_get_eidrm)
 	EXPECT_EQ(-EIDRM, mqk_recv(self->fd, buf, sizeof(buf),
 				   MQLAB_IO_NONBLOCK, NULL, NULL));
 	EXPECT_EQ(-EIDRM, mqk_recv(ro, buf, sizeof(buf), 0, NULL, NULL));
-	EXPECT_EQ(-EIDRM, batch(self->fd, MQLAB_IOC_SEND_BATCH, &m, 1, 0));
+	EXPECT_EQ(-EIDRM,
+		  mqk_batch(self->fd, MQLAB_IOC_SEND_BATCH, &m, 1, 0));
 	m.buf = mqk_ptr(buf);
 	m.len = sizeof(buf);
-	EXPECT_EQ(-EIDRM, batch(self->fd, MQLAB_IOC_RECV_BATCH, &m, 1,
-				MQLAB_IO_NONBLOCK));
+	EXPECT_EQ(-EIDRM, mqk_batch(self->fd, MQLAB_IOC_RECV_BATCH, &m, 1,
+				    MQLAB_IO_NONBLOCK));
 	EXPECT_EQ(-EIDRM, mqk_getattr(self->fd, &a));
 	EXPECT_EQ(-EIDRM, mqk_setattr(self->fd, MQLAB_FD_NONBLOCK));
 	EXPECT_EQ(-EIDRM, mqk_notify(self->fd, MQLAB_NOTIFY_NONE, 0, 0));

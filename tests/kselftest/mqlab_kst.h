@@ -241,6 +241,20 @@ static inline int mqk_send(int fd, const void *buf, __u32 len, __u32 prio,
 	return mqk_ioctl(fd, MQLAB_IOC_SEND, &s);
 }
 
+/* MQLAB_IOC_SEND_BATCH or MQLAB_IOC_RECV_BATCH of @count at @m. */
+static inline int mqk_batch(int fd, unsigned long cmd,
+			    struct mqlab_batch_msg *m, __u32 count,
+			    __u32 flags)
+{
+	struct mqlab_batch b = {
+		.msgs = mqk_ptr(m),
+		.count = count,
+		.flags = flags,
+	};
+
+	return mqk_ioctl(fd, cmd, &b);
+}
+
 /* Send a NUL-terminated string (without its NUL). */
 static inline int mqk_sends(int fd, const char *str, __u32 prio)
 {

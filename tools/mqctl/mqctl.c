@@ -242,6 +242,7 @@ enum {
 	OPT_PRIO_EQ,
 	OPT_PRIO_LE,
 	OPT_PRIO_NE,
+	OPT_TTL,
 };
 
 #define OPT_HELP_ENTRY	{ "help", no_argument, NULL, 'h' }
@@ -469,14 +470,16 @@ static bool have_batch(void)
  * device has them.  @return 0 or -errno (of the first message not sent).
  */
 static int send_all(struct mqdev *q, char **msgs, int n, unsigned int prio,
-		    const struct mqdev_io_opts *io)
+		    uint64_t ttl_ns, const struct mqdev_io_opts *io)
 {
 	struct mqdev_batch_msg m[MQDEV_BATCH_MAX];
 	int done = 0, k, i, ret;
 
-	if (n == 1 || !have_batch()) {
+	/* A batch carries no TTL: one call a message then. */
+	if (n == 1 || ttl_ns || !have_batch()) {
 		for (i = 0; i < n; i++) {
-			ret = mqdev_send(q, msgs[i], strlen(msgs[i]), prio, io);
+			ret = mqdev_send_ttl(q, msgs[i], strlen(msgs[i]), prio,
+					     ttl_ns, io);
 			if (ret)
 				return ret;
 		}
@@ -503,7 +506,8 @@ static int cmd_send(int argc, char **argv)
 {
 	struct mqdev_io_opts io = { .sz = sizeof(io) };
 	unsigned long prio = 0;
-	struct timespec timeout;
+	struct timespec timeout, ttl = { 0, 0 };
+	uint64_t ttl_ns;
 	const char *name;
 	struct mqdev *q;
 	void *buf = NULL;
@@ -517,6 +521,11 @@ static int cmd_send(int argc, char **argv)
 			if (parse_ulong(optarg, UINT_MAX, &prio))
 				return usage_error("bad number for -p: '%s'", optarg);
 			break;
+		case OPT_TTL:
+			if (parse_seconds(optarg, &ttl))
+				return usage_error("bad number of seconds for --ttl: '%s'",
+						   optarg);
+			break;
 		default:
 			ret = io_option(c, &io, &timeout);
 			if (ret < 0)
@@ -528,12 +537,13 @@ static int cmd_send(int argc, char **argv)
 	ret = name_operand(argc, argv, INT_MAX, &name);
 	if (ret)
 		return ret;
+	ttl_ns = (uint64_t)ttl.tv_sec * 1000000000u + (uint64_t)ttl.tv_nsec;
 	ret = open_queue(name, O_WRONLY, &q);
 	if (ret)
 		return ret;
 	if (argc - optind > 1) {
 		ret = send_all(q, argv + optind + 1, argc - optind - 1, prio,
-			       &io);
+			       ttl_ns, &io);
 	} else {
 		/* One message: all of stdin, at most msgsize bytes. */
 		ret = alloc_msgbuf(q, name, 1, &buf, &size);
@@ -551,7 +561,7 @@ static int cmd_send(int argc, char **argv)
 			ret = op_error("<stdin>", len);
 			goto out_free;
 		}
-		ret = mqdev_send(q, buf, len, prio, &io);
+		ret = mqdev_send_ttl(q, buf, len, prio, ttl_ns, &io);
 	}
 	ret = ret ? op_error(name, ret) : EXIT_SUCCESS;
 out_free:
@@ -824,6 +834,7 @@ static int cmd_stat(int argc, char **argv)
 	printf("waiting_receivers: %lu\n", attr.waiting_receivers);
 	printf("sent:              %llu\n", (unsigned long long)attr.sent);
 	printf("received:          %llu\n", (unsigned long long)attr.received);
+	printf("expired:           %llu\n", (unsigned long long)attr.expired);
 	printf("mode:              %04o\n", (unsigned int)attr.mode);
 	printf("uid:               %lu\n", (unsigned long)attr.uid);
 	printf("gid:               %lu\n", (unsigned long)attr.gid);
@@ -1080,6 +1091,7 @@ static const struct option create_opts[] = {
 
 static const struct option send_opts[] = {
 	{ "prio", required_argument, NULL, 'p' },
+	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
 	OPT_HELP_ENTRY, OPT_END
@@ -1121,9 +1133,10 @@ static const struct command commands[] = {
 		"  --mode M      octal permission bits, umask applies (default 0644)\n",
 		":h", create_opts,
 	}, {
-		"send", cmd_send, "NAME [-p PRIO] [--nonblock] [--timeout SEC] [MESSAGE...]",
+		"send", cmd_send, "NAME [-p PRIO] [--ttl SEC] [--nonblock] [--timeout SEC] [MESSAGE...]",
 		"Send each MESSAGE, or all of stdin (at most msgsize bytes) as one message.",
 		"  -p, --prio PRIO  priority 0..%u, higher is received first (default 0)\n"
+		"  --ttl SEC        drop each message unreceived SEC seconds after it is queued\n"
 		"  --nonblock       fail with EAGAIN instead of waiting on a full queue\n"
 		"  --timeout SEC    wait at most SEC seconds (decimals allowed), then ETIMEDOUT\n",
 		":hp:", send_opts,

@@ -222,6 +222,37 @@
  *	            in what is left of the sender's max_user_bytes: the send
  *	            fails at once instead of blocking
  *
+ * MQLAB_IOC_SEND_TTL  (in: struct mqlab_send_ttl; MQLAB_FEAT_EXPIRE)
+ *	MQLAB_IOC_SEND with a time to live: @buf, @len, @prio, @flags and
+ *	@timeout as there, and @ttl_ns, a duration in ns on
+ *	CLOCK_MONOTONIC (no clock setting and no time namespace moves
+ *	it).  0 means no expiry: the call is then MQLAB_IOC_SEND.  The
+ *	message's life starts when it enters the queue (its @timestamp_ns
+ *	as a receiver sees it: for a sender that blocked on a full queue,
+ *	when a receiver moved it in; the sender's own @timeout bounds the
+ *	wait before that).  The TTL is kept in whole milliseconds, rounded
+ *	up: a message never expires early.  A message past its deadline
+ *	has expired: it is never delivered.  The next RECV, RECV_BATCH,
+ *	SEND, SEND_TTL, SEND_BATCH, GETATTR or poll(2) on the queue drops
+ *	every expired message, frees it and counts it (GETATTR's
+ *	MQLAB_ATTR_EXPIRED word, /proc/mqueue-lab's expired column); each
+ *	slot freed moves a blocked sender's message in, as a receive
+ *	does.  A sender blocked on a full queue also wakes by itself when
+ *	the first queued message expires, so it never waits on a slot
+ *	held by an expired message.  No timer runs otherwise: a poll(2)
+ *	waiting for EPOLLOUT is woken by such a purge, not by the expiry
+ *	itself; and EPOLLIN reported before a message expired may be
+ *	followed by a receive that finds the queue empty (EAGAIN), as
+ *	when another receiver took the message.  A message handed
+ *	straight to a blocked receiver was delivered: it does not expire.
+ *	Queues that hold no message with a TTL do no expiry work.
+ *	Errors:
+ *	  EBADFD, EBADF, EMSGSIZE, EAGAIN, ETIMEDOUT, EINTR, EIDRM, EFAULT,
+ *	  ENOMEM    as for SEND
+ *	  EINVAL    as for SEND, and @ttl_ns above MQLAB_TTL_MAX_NS,
+ *	            non-zero @reserved, or MQLAB_IO_TTL in @flags (no
+ *	            command accepts it yet)
+ *
  * MQLAB_IOC_RECV  (in/out: struct mqlab_recv)
  *	Dequeue the oldest message of the highest priority into @buf (@len
  *	bytes available).  On success @len is the message length and @prio,
@@ -292,7 +323,8 @@
  *	(EAGAIN when none did).
  *	Errors (only when no message was sent):
  *	  EBADFD, EBADF, EAGAIN, ETIMEDOUT, EINTR, EIDRM, ENOMEM as for SEND
- *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag, bad
+ *	  EINVAL    @count 0 or above MQLAB_BATCH_MAX, unknown flag (and
+ *	            MQLAB_IO_TTL: a batch carries no TTL), bad
  *	            @timeout (as for SEND); the first message's @prio >=
  *	            MQLAB_PRIO_MAX or its @pid, @uid or @timestamp_ns not 0
  *	  EMSGSIZE  the first message's @len > the queue's msgsize
@@ -331,6 +363,11 @@
  * MQLAB_IOC_GETATTR  (out: struct mqlab_attr)
  *	Bound fd only.  The queue's attributes and counters, and this fd's
  *	flags.  Errors: EBADFD, EIDRM (the queue was destroyed), EFAULT.
+ *	With MQLAB_FEAT_EXPIRE, expired messages are dropped first (see
+ *	MQLAB_IOC_SEND_TTL), so @curmsgs and @curbytes do not count them,
+ *	and @reserved[MQLAB_ATTR_EXPIRED] is the number of messages
+ *	dropped by expiry over the queue's life (a module without the
+ *	feature bit leaves the word zero).
  *
  * MQLAB_IOC_SETATTR  (in: struct mqlab_setattr)
  *	Bound fd only.  Set this fd's flags (only MQLAB_FD_NONBLOCK, which
@@ -383,7 +420,9 @@
  *
  * /proc/mqueue-lab lists the queues, one line each after a header:
  * name, owner, mode, attributes, counters, charge and state ("named",
- * "unlinked" or "destroyed").  A reader sees the named queues it owns or could bind;
+ * "unlinked" or "destroyed"), and (MQLAB_FEAT_EXPIRE) a last column,
+ * expired: the messages dropped by expiry over the queue's life.  A
+ * reader sees the named queues it owns or could bind;
  * CAP_SYS_ADMIN (initial user namespace) sees every queue, and also the
  * unlinked ones that fds keep alive.  MQLAB_PROC_USERS_PATH lists each
  * user's live queues, charged bytes and bytes held by blocked senders;
@@ -450,13 +489,16 @@
 #define MQLAB_FEAT_SELECT	_BITULL(9)
 /* MQLAB_IOC_CHOWN: change a queue's mode, owner and group */
 #define MQLAB_FEAT_CHOWN	_BITULL(10)
+/* MQLAB_IOC_SEND_TTL: messages with a time to live */
+#define MQLAB_FEAT_EXPIRE	_BITULL(11)
 /* Every feature bit this header defines (a module may set fewer). */
 #define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
 				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
 				 MQLAB_FEAT_POLL_UNBOUND | \
 				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
 				 MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | \
-				 MQLAB_FEAT_SELECT | MQLAB_FEAT_CHOWN)
+				 MQLAB_FEAT_SELECT | MQLAB_FEAT_CHOWN | \
+				 MQLAB_FEAT_EXPIRE)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -552,6 +594,11 @@ struct mqlab_timespec {
 				 MQLAB_IO_PRIO_NE)
 #define MQLAB_IO_RECV_FLAGS	(MQLAB_IO_FLAGS | MQLAB_IO_PEEK | \
 				 MQLAB_IO_PRIO_SEL)
+/*
+ * Bit 8, kept for a per-message TTL in a batch; no command accepts it
+ * yet (EINVAL): MQLAB_IOC_SEND_TTL has its @ttl_ns.
+ */
+#define MQLAB_IO_TTL		_BITUL(8)
 
 struct mqlab_send {
 	__u64 buf;		/* user pointer to the message */
@@ -560,6 +607,21 @@ struct mqlab_send {
 	__u32 flags;		/* MQLAB_IO_* */
 	__u32 pad;		/* zero */
 	struct mqlab_timespec timeout;	/* with MQLAB_IO_TIMEOUT */
+};
+
+/* The longest time to live: 2^32 - 1 ms, about 49.7 days. */
+#define MQLAB_TTL_MAX_NS	(0xffffffffULL * 1000000ULL)
+
+/* MQLAB_IOC_SEND_TTL: struct mqlab_send, then the time to live. */
+struct mqlab_send_ttl {
+	__u64 buf;		/* user pointer to the message */
+	__u32 len;		/* 0 .. msgsize */
+	__u32 prio;		/* 0 .. MQLAB_PRIO_MAX - 1 */
+	__u32 flags;		/* MQLAB_IO_*, not MQLAB_IO_TTL */
+	__u32 pad;		/* zero */
+	struct mqlab_timespec timeout;	/* with MQLAB_IO_TIMEOUT */
+	__u64 ttl_ns;		/* 0 (none) .. MQLAB_TTL_MAX_NS */
+	__u64 reserved[2];	/* zero */
 };
 
 struct mqlab_recv {
@@ -613,8 +675,15 @@ struct mqlab_attr {
 	__u32 mode;		/* permission bits */
 	__u32 uid;		/* owner, in the caller's user namespace */
 	__u32 gid;
-	__u64 reserved[2];	/* zero */
+	__u64 reserved[2];	/* zero, but for MQLAB_ATTR_EXPIRED */
 };
+
+/*
+ * MQLAB_FEAT_EXPIRE: struct mqlab_attr.reserved[MQLAB_ATTR_EXPIRED] is
+ * the count of messages dropped by expiry over the queue's life.  The
+ * field keeps its name, so that the v1 struct does not change.
+ */
+#define MQLAB_ATTR_EXPIRED	0
 
 struct mqlab_setattr {
 	__u32 fd_flags;		/* MQLAB_FD_* */
@@ -647,6 +716,7 @@ struct mqlab_notify {
 #define MQLAB_IOC_SEND_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x08, struct mqlab_batch)
 #define MQLAB_IOC_RECV_BATCH	_IOWR(MQLAB_IOC_MAGIC, 0x09, struct mqlab_batch)
 #define MQLAB_IOC_CHOWN		_IOW(MQLAB_IOC_MAGIC, 0x0A, struct mqlab_chown)
+#define MQLAB_IOC_SEND_TTL	_IOW(MQLAB_IOC_MAGIC, 0x0B, struct mqlab_send_ttl)
 
 /* clang-format on */
 
