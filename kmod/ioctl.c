@@ -126,7 +126,7 @@ long mqlab_ioc_version(void __user *argp)
 	v.features = MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT |
 		     MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS |
 		     MQLAB_FEAT_POLL_UNBOUND | MQLAB_FEAT_BATCH |
-		     MQLAB_FEAT_DESTROY;
+		     MQLAB_FEAT_DESTROY | MQLAB_FEAT_IPCNS;
 	if (mqlab_kernel_limits)
 		v.features |= MQLAB_FEAT_KERNEL_LIMITS;
 	v.name_max = MQLAB_NAME_MAX;
