@@ -110,7 +110,8 @@ int mqlab_table_init(void)
 static struct mqlab_queue *mqlab_lookup(const struct mqlab_ns *ns,
 					const char *name, u32 len)
 {
-	const struct mqlab_name_key key = { .ns = ns, .name = name,
+	const struct mqlab_name_key key = { .ns = ns,
+					    .name = name,
 					    .len = len };
 	struct mqlab_queue *q;
 
@@ -460,8 +461,8 @@ void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 /*
  * Unname every queue of a dead namespace (ipcns.c marked its object),
  * as UNLINK does: one still bound by an fd lives on until the last
- * closes.  Caller holds the table lock, so a queue whose last reference
- * this is is freed here, without it being taken again.
+ * closes.  Caller holds the table lock, so a queue that loses its last
+ * reference here is freed here, without the lock being taken again.
  */
 void mqlab_table_reclaim(void)
 {
