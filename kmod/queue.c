@@ -458,6 +458,15 @@ void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 		fn(q, arg);
 }
 
+/* The last reference, dropped with the table lock held. */
+static void mqlab_queue_release_locked(struct kref *ref)
+{
+	struct mqlab_queue *q = container_of(ref, struct mqlab_queue, ref);
+
+	mqlab_queue_unlist(q);
+	mqlab_queue_free(q);
+}
+
 /*
  * Unname every queue of a dead namespace (ipcns.c marked its object),
  * as UNLINK does: one still bound by an fd lives on until the last
@@ -474,10 +483,7 @@ void mqlab_table_reclaim(void)
 		if (!q->named || !q->ns->dead)
 			continue;
 		mqlab_queue_unname(q);
-		if (refcount_dec_and_test(&q->ref.refcount)) {
-			mqlab_queue_unlist(q);
-			mqlab_queue_free(q);
-		}
+		kref_put(&q->ref, mqlab_queue_release_locked);
 	}
 }
 
