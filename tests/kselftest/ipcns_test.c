@@ -135,9 +135,11 @@ static int create_fd(const char *name)
 static int got_msg(int fd, const char *want)
 {
 	char buf[MSGSIZE + 1] = {};
-	int n = mqk_recv(fd, buf, MSGSIZE, MQLAB_IO_NONBLOCK, NULL, NULL);
+	struct mqlab_recv r;
 
-	return n == (int)strlen(want) && !memcmp(buf, want, n);
+	if (mqk_recv(fd, buf, MSGSIZE, MQLAB_IO_NONBLOCK, NULL, &r))
+		return 0;
+	return r.len == strlen(want) && !memcmp(buf, want, r.len);
 }
 
 /* The "queues" of the total line of /proc/mqueue-lab-users. */
