@@ -191,6 +191,7 @@ TEST_F(ipcns, feature_bit)
 /* A new namespace sees no name: not by BIND, UNLINK nor /proc. */
 TEST_F(ipcns, new_ns_sees_no_names)
 {
+	const char *own = mqk_name(_metadata, &self->k, "own");
 	pid_t pid = mqk_fork(_metadata, &self->k);
 
 	if (pid == 0) {
@@ -203,6 +204,12 @@ TEST_F(ipcns, new_ns_sees_no_names)
 		CHILD_CHECK(mqk_proc_line(self->name, hdr, sizeof(hdr), line,
 					  sizeof(line)) == 0);
 		CHILD_CHECK(mqk_proc_count() == 0);
+		/* The same once this namespace has a queue of its own. */
+		CHILD_CHECK(mqk_try_bind(own, O_RDWR, MQLAB_BIND_CREATE) == 0);
+		CHILD_CHECK(mqk_try_bind(self->name, O_RDWR, 0) == -ENOENT);
+		CHILD_CHECK(mqk_unlink(self->name) == -ENOENT);
+		CHILD_CHECK(mqk_proc_count() == 1);
+		CHILD_CHECK(mqk_unlink(own) == 0);
 		_exit(0);
 	}
 	ASSERT_CHILD_OK(self, pid);
