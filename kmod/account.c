@@ -160,7 +160,8 @@ static bool mqlab_user_fits(const struct mqlab_user *u, u64 bytes)
 
 /*
  * Charge a new queue of @bytes, created under @c, to @u.  -ENOSPC when
- * a module-wide limit or the IPC namespace's queues_max is reached,
+ * a module-wide limit is reached (the IPC namespace's queues_max is
+ * checked by mqlab_queue_insert(), per namespace),
  * -EMFILE when a per-user one (unless @c->unlimited) or the creator's
  * RLIMIT_MSGQUEUE is.
  */
@@ -170,8 +171,7 @@ int mqlab_charge_queue(struct mqlab_user *u, u64 bytes,
 	int ret = 0;
 
 	spin_lock(&mqlab_acct_lock);
-	if (mqlab_nr_queues >= mqlab_max_queues ||
-	    mqlab_nr_queues >= c->queues_max || !mqlab_total_fits(bytes))
+	if (mqlab_nr_queues >= mqlab_max_queues || !mqlab_total_fits(bytes))
 		ret = -ENOSPC;
 	else if (!c->unlimited && (u->queues >= mqlab_max_user_queues ||
 				   !mqlab_user_fits(u, bytes)))

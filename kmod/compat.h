@@ -15,7 +15,9 @@
 #ifndef MQLAB_COMPAT_H
 #define MQLAB_COMPAT_H
 
+#include <linux/ipc_namespace.h>
 #include <linux/ktime.h>
+#include <linux/proc_ns.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/time_namespace.h>
@@ -81,6 +83,16 @@ static inline u64 mqlab_timens_from_host(u64 ns)
 	if (off < 0)
 		return ns < (u64)-off ? 0 : ns + off;
 	return ktime_add_safe(ns, off);
+}
+
+/*
+ * IPC namespaces (ipcns.c).  init_ipc_ns is exported on 6.12 but not on
+ * 6.1, so the initial namespace is told by its fixed inode number, the
+ * same on both (ns_alloc_inum() never hands it out).
+ */
+static inline bool mqlab_ipc_ns_initial(const struct ipc_namespace *ns)
+{
+	return ns->ns.inum == PROC_IPC_INIT_INO;
 }
 
 #endif /* MQLAB_COMPAT_H */

@@ -16,10 +16,10 @@
  *   maxmsg, msgsize     at most msg_max and msgsize_max; with
  *                       CAP_SYS_RESOURCE at most HARD_MSGMAX and
  *                       HARD_MSGSIZEMAX (EINVAL)
- *   queues_max          the device's queues, named or unlinked, may not
- *                       exceed it unless CAP_SYS_RESOURCE (ENOSPC); the
- *                       device's names are machine-wide, so its queues
- *                       are counted whichever namespace made them
+ *   queues_max          the device's queues of the namespace, named or
+ *                       unlinked, may not exceed it unless
+ *                       CAP_SYS_RESOURCE (ENOSPC); counted per
+ *                       namespace (ipcns.c), as the kernel counts
  *   RLIMIT_MSGQUEUE     the caller's user's queues on the device, each
  *                       counted as the kernel counts a queue (below),
  *                       may not exceed it (EMFILE); no capability

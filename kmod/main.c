@@ -299,6 +299,7 @@ out_remove_proc:
 	mqlab_proc_exit();
 out_table_exit:
 	mqlab_table_exit();
+	mqlab_ns_exit();
 out_msg_exit:
 	mqlab_msg_exit();
 	return ret;
@@ -309,7 +310,9 @@ static void __exit mqlab_exit(void)
 	/* First: no new opens.  Open fds pin the module, so none remain. */
 	misc_deregister(&mqlab_misc);
 	mqlab_proc_exit();
+	mqlab_ns_stop();
 	mqlab_table_exit();
+	mqlab_ns_exit();
 	mqlab_account_exit();
 	/* Last: mqlab_table_exit() freed every message. */
 	mqlab_msg_exit();

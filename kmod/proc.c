@@ -22,6 +22,9 @@
  * What a reader sees (perm.c): the named queues it owns or could bind;
  * the administrator sees every named queue and also the unlinked ones
  * that fds still keep alive, which hold their charges until closed.
+ * Either way only the queues of the reader's IPC namespace (ipcns.c),
+ * that of the task reading, as a name is resolved in it; a dead
+ * namespace's queues are reclaimed first.
  *
  * /proc/mqueue-lab-users: each user's charges; see mqlab_users_show().
  */
@@ -34,14 +37,23 @@
 
 #define MQLAB_PROC_USERS_NAME (MQLAB_PROC_USERS_PATH + sizeof("/proc/") - 1)
 
+/* What mqlab_proc_show_queue() is handed. */
+struct mqlab_proc_ctx {
+	struct seq_file *m;
+	const struct mqlab_ns *ipc_ns; /* the reader's, or NULL: no queue */
+};
+
 static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 {
-	struct user_namespace *ns = seq_user_ns(arg);
-	struct seq_file *m = arg;
+	const struct mqlab_proc_ctx *ctx = arg;
+	struct seq_file *m = ctx->m;
+	struct user_namespace *ns = seq_user_ns(m);
 	struct mqlab_owner o;
 	u32 nr_recv, nr_send;
 	u64 curmsgs, curbytes, expired;
 
+	if (q->ns != ctx->ipc_ns)
+		return;
 	if (q->named ? !mqlab_may_see(m->file, q) : !mqlab_sees_all(m->file))
 		return;
 
@@ -68,13 +80,19 @@ static void mqlab_proc_show_queue(struct mqlab_queue *q, void *arg)
 
 static int mqlab_proc_show(struct seq_file *m, void *v)
 {
+	struct mqlab_proc_ctx ctx = { .m = m };
+
 	/* The first line: the columns' names. */
 	seq_puts(m, "name uid gid mode maxmsg msgsize curmsgs curbytes ");
 	seq_puts(m, "receivers_waiting senders_waiting charged state ");
 	seq_puts(m, "expired\n");
 
+	/* A dead namespace's names go first, so that none is ever listed. */
+	mqlab_ns_reclaim();
 	mqlab_table_lock();
-	mqlab_table_for_each(mqlab_proc_show_queue, m);
+	ctx.ipc_ns = mqlab_ns_current();
+	if (ctx.ipc_ns)
+		mqlab_table_for_each(mqlab_proc_show_queue, &ctx);
 	mqlab_table_unlock();
 	return 0;
 }

@@ -18,9 +18,14 @@
  * unlink of the same name; both are O(1) under it.  A queue is freed an
  * RCU grace period after its last reference (kfree_rcu()), because a
  * lock-free lookup may still be reading its name.
+ *
+ * Names are per IPC namespace (ipcns.c): the key is the caller's
+ * namespace object and the name, and a queue holds a reference on the
+ * object of the namespace that made it.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -33,8 +38,9 @@
 #include "queue.h"
 #include "mqueue_lab_trace.h"
 
-/* What a lookup compares: a name that is not NUL-terminated. */
+/* What a lookup compares: a namespace, a name not NUL-terminated. */
 struct mqlab_name_key {
+	const struct mqlab_ns *ns;
 	const char *name;
 	u32 len;
 };
@@ -61,14 +67,14 @@ static u32 mqlab_key_hash(const void *data, u32 len, u32 seed)
 {
 	const struct mqlab_name_key *key = data;
 
-	return jhash(key->name, key->len, seed);
+	return jhash(key->name, key->len, seed ^ hash_ptr(key->ns, 32));
 }
 
 static u32 mqlab_obj_hash(const void *data, u32 len, u32 seed)
 {
 	const struct mqlab_queue *q = data;
 
-	return jhash(q->name, q->name_len, seed);
+	return jhash(q->name, q->name_len, seed ^ hash_ptr(q->ns, 32));
 }
 
 /* 0 when @obj is the queue named by @arg->key, as memcmp(). */
@@ -77,7 +83,8 @@ static int mqlab_obj_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 	const struct mqlab_name_key *key = arg->key;
 	const struct mqlab_queue *q = obj;
 
-	return q->name_len != key->len || memcmp(q->name, key->name, key->len);
+	return q->ns != key->ns || q->name_len != key->len ||
+	       memcmp(q->name, key->name, key->len);
 }
 
 static const struct rhashtable_params mqlab_table_params = {
@@ -95,15 +102,21 @@ int mqlab_table_init(void)
 }
 
 /*
- * Find a named queue and take a reference on it, with or without the
- * table lock.  A queue found whose count is already zero is on its way
- * out (unlinked, the last fd closing): as good as not found.
+ * Find a queue named in @ns and take a reference on it, with or
+ * without the table lock.  A queue found whose count is already zero is
+ * on its way out (unlinked, the last fd closing): as good as not found.
+ * No object (@ns NULL): the namespace has no queue.
  */
-static struct mqlab_queue *mqlab_lookup(const char *name, u32 len)
+static struct mqlab_queue *mqlab_lookup(const struct mqlab_ns *ns,
+					const char *name, u32 len)
 {
-	const struct mqlab_name_key key = { .name = name, .len = len };
+	const struct mqlab_name_key key = { .ns = ns,
+					    .name = name,
+					    .len = len };
 	struct mqlab_queue *q;
 
+	if (!ns)
+		return NULL;
 	rcu_read_lock();
 	q = rhashtable_lookup(&mqlab_table, &key, mqlab_table_params);
 	if (q && !kref_get_unless_zero(&q->ref))
@@ -169,17 +182,22 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 }
 
 /*
- * Charge a new queue to its creator and make it visible.  The queue
- * then holds a reference on its accounting.  Caller must hold the
- * table lock and have found no queue of that name.
+ * Charge a new queue to its creator and make it visible in @ns.  The
+ * queue then holds a reference on its accounting and on @ns.  Caller
+ * must hold the table lock and have found no queue of that name.
+ * queues_max counts the queues of the namespace (ENOSPC), as the
+ * kernel's mq_queues_count does.
  */
-static int mqlab_queue_insert(struct mqlab_queue *q,
+static int mqlab_queue_insert(struct mqlab_queue *q, struct mqlab_ns *ns,
 			      const struct mqlab_create *c)
 {
 	int ret;
 
 	lockdep_assert_held(&mqlab_table_mutex);
 
+	if (ns->nr_queues >= c->queues_max)
+		return -ENOSPC;
+	q->ns = ns; /* before the hash: it is part of the key */
 	ret = mqlab_charge_queue(q->acct, q->charge, c);
 	if (ret)
 		return ret;
@@ -196,6 +214,8 @@ static int mqlab_queue_insert(struct mqlab_queue *q,
 		return -ENOMEM;
 	}
 	mqlab_user_hold(q->acct);
+	mqlab_ns_hold(ns);
+	ns->nr_queues++;
 	q->named = true;
 	list_add_tail(&q->all, &mqlab_all_queues);
 	return 0;
@@ -212,25 +232,41 @@ static void mqlab_queue_unname(struct mqlab_queue *q)
 	trace_mqlab_queue_unlink(q);
 }
 
-static void mqlab_queue_release(struct kref *ref)
+/* Take a queue that is going off the list of live ones.  Table lock. */
+static void mqlab_queue_unlist(struct mqlab_queue *q)
 {
-	struct mqlab_queue *q = container_of(ref, struct mqlab_queue, ref);
+	lockdep_assert_held(&mqlab_table_mutex);
 
+	list_del(&q->all);
+	q->ns->nr_queues--;
+}
+
+/* Free an unlisted queue.  With or without the table lock. */
+static void mqlab_queue_free(struct mqlab_queue *q)
+{
 	/*
 	 * Unnamed by now (the table's reference goes first) and with no fd
 	 * bound, so no registration is left either; put_pid(NULL) is a no-op.
+	 * Nothing here needs a namespace: this may run at exit.
 	 */
-	mutex_lock(&mqlab_table_mutex);
-	list_del(&q->all);
-	mutex_unlock(&mqlab_table_mutex);
-
 	trace_mqlab_queue_free(q);
 	mqlab_msg_free_all(q);
 	put_pid(q->notify.owner);
 	mqlab_uncharge_queue(q->acct, q->charge, q->mq_bytes);
 	mqlab_user_put(q->acct);
+	mqlab_ns_put(q->ns);
 	/* A lookup that found it before the unlink may still read it. */
 	kfree_rcu(q, rcu);
+}
+
+static void mqlab_queue_release(struct kref *ref)
+{
+	struct mqlab_queue *q = container_of(ref, struct mqlab_queue, ref);
+
+	mutex_lock(&mqlab_table_mutex);
+	mqlab_queue_unlist(q);
+	mutex_unlock(&mqlab_table_mutex);
+	mqlab_queue_free(q);
 }
 
 /* Drop a reference.  Must not be called with the table lock held. */
@@ -272,6 +308,7 @@ mqlab_create(struct file *file, const struct mqlab_bind *req, const char *name,
 	struct mqlab_queue *new = NULL;
 	struct mqlab_create c;
 	struct mqlab_queue *q;
+	struct mqlab_ns *ns;
 	int ret;
 
 	ret = mqlab_create_limits(req, unlimited, &c);
@@ -284,9 +321,15 @@ mqlab_create(struct file *file, const struct mqlab_bind *req, const char *name,
 	}
 
 	mutex_lock(&mqlab_table_mutex);
-	q = mqlab_lookup(name, req->name_len);
+	ns = mqlab_ns_current_make();
+	if (IS_ERR(ns)) {
+		q = NULL;
+		ret = ret ?: PTR_ERR(ns);
+	} else {
+		q = mqlab_lookup(ns, name, req->name_len);
+	}
 	if (!q && !ret) {
-		ret = mqlab_queue_insert(new, &c);
+		ret = mqlab_queue_insert(new, ns, &c);
 		if (!ret) {
 			q = new;
 			new = NULL;
@@ -332,7 +375,7 @@ int mqlab_bind(struct file *file, struct mqlab_file *pf,
 		goto out_unlock;
 	}
 
-	q = mqlab_lookup(name, req->name_len);
+	q = mqlab_lookup(mqlab_ns_current(), name, req->name_len);
 	if (!q && (req->flags & MQLAB_BIND_CREATE))
 		q = mqlab_create(file, req, name, acct, unlimited, &created);
 	if (!q) {
@@ -382,7 +425,7 @@ int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
 	int ret;
 
 	mutex_lock(&mqlab_table_mutex);
-	q = mqlab_lookup(name, name_len);
+	q = mqlab_lookup(mqlab_ns_current(), name, name_len);
 	if (!q) {
 		mutex_unlock(&mqlab_table_mutex);
 		return -ENOENT;
@@ -402,14 +445,14 @@ int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
 }
 
 /*
- * The named queue @name with a reference taken, or NULL, for a caller
- * that holds the table lock (owner.c).
+ * The queue named @name in the caller's IPC namespace, with a reference
+ * taken, or NULL, for a caller that holds the table lock (owner.c).
  */
 struct mqlab_queue *mqlab_table_find(const char *name, u32 len)
 {
 	lockdep_assert_held(&mqlab_table_mutex);
 
-	return mqlab_lookup(name, len);
+	return mqlab_lookup(mqlab_ns_current(), name, len);
 }
 
 /*
@@ -425,6 +468,35 @@ void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 
 	list_for_each_entry(q, &mqlab_all_queues, all)
 		fn(q, arg);
+}
+
+/* The last reference, dropped with the table lock held. */
+static void mqlab_queue_release_locked(struct kref *ref)
+{
+	struct mqlab_queue *q = container_of(ref, struct mqlab_queue, ref);
+
+	mqlab_queue_unlist(q);
+	mqlab_queue_free(q);
+}
+
+/*
+ * Unname every queue of a dead namespace (ipcns.c marked its object),
+ * as UNLINK does: one still bound by an fd lives on until the last
+ * closes.  Caller holds the table lock, so a queue that loses its last
+ * reference here is freed here, without the lock being taken again.
+ */
+void mqlab_table_reclaim(void)
+{
+	struct mqlab_queue *q, *tmp;
+
+	lockdep_assert_held(&mqlab_table_mutex);
+
+	list_for_each_entry_safe(q, tmp, &mqlab_all_queues, all) {
+		if (!q->named || !q->ns->dead)
+			continue;
+		mqlab_queue_unname(q);
+		kref_put(&q->ref, mqlab_queue_release_locked);
+	}
 }
 
 /* Module unload: drop the table's reference of one named queue. */

@@ -9,7 +9,8 @@
  *   mqlab_table_lock (mutex, queue.c)
  *	changes to the table of named queues (lookups are lock-free,
  *	under RCU) and the list of every live queue, named or unlinked;
- *	and every change of a queue's owner, group and mode (owner.c).
+ *	every change of a queue's owner, group and mode (owner.c), and
+ *	the IPC namespace objects (ipcns.c, lookups under RCU).
  *   mqlab_queue.owner_lock (seqlock, one per queue, owner.c)
  *	a queue's owner, group and mode, for the readers that do not
  *	hold the table lock; taken with nothing else nested in it.
@@ -38,6 +39,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -54,6 +56,7 @@ struct pid;
 struct seq_file;
 struct poll_table_struct;
 struct task_struct;
+struct vfsmount;
 struct mqlab_user;
 
 /*
@@ -155,12 +158,28 @@ struct mqlab_notify_reg {
 	u32 signo; /* SIGNAL: signal number */
 };
 
+/*
+ * The module's object of one IPC namespace that has made a queue
+ * (ipcns.c): part of the name table's key.
+ */
+struct mqlab_ns {
+	struct hlist_node node; /* in ipcns.c's hash; table lock, or RCU */
+	struct list_head reap; /* on a sweep's list of dead ones; table lock */
+	struct vfsmount *mnt; /* ns->mq_mnt, a mntget() reference; immutable */
+	refcount_t ref; /* the hash's while in it, and one per queue */
+	unsigned int nr_queues; /* its live queues, named or not; table lock */
+	bool initial; /* of the initial IPC namespace; immutable */
+	bool dead; /* namespace died, out of the hash; table lock */
+	struct rcu_head rcu; /* kfree_rcu() after the last reference */
+};
+
 struct mqlab_queue {
 	/* One reference for the name table while named, one per bound fd. */
 	struct kref ref;
 	struct rhash_head hnode; /* in the name table; table lock, or RCU */
 	struct list_head all; /* in the list of live queues; table lock */
 	bool named; /* in the name table; table lock */
+	struct mqlab_ns *ns; /* its IPC namespace's, a reference; immutable */
 	struct rcu_head rcu; /* kfree_rcu() after the last reference */
 
 	/*
@@ -302,6 +321,16 @@ void mqlab_table_unlock(void);
 struct mqlab_queue *mqlab_table_find(const char *name, u32 len);
 void mqlab_table_for_each(void (*fn)(struct mqlab_queue *q, void *arg),
 			  void *arg);
+void mqlab_table_reclaim(void);
+
+/* ipcns.c: names scoped to the caller's IPC namespace */
+struct mqlab_ns *mqlab_ns_current(void);
+struct mqlab_ns *mqlab_ns_current_make(void);
+void mqlab_ns_hold(struct mqlab_ns *ns);
+void mqlab_ns_put(struct mqlab_ns *ns);
+void mqlab_ns_reclaim(void);
+void mqlab_ns_stop(void);
+void mqlab_ns_exit(void);
 
 /* perm.c: who may do what, with the credentials of the fd's opener */
 bool mqlab_cred_in_group(const struct cred *cred, kgid_t gid);

@@ -29,8 +29,22 @@
  *
  * Names: 1..MQLAB_NAME_MAX bytes, passed as (pointer, length) without a
  * terminating NUL.  No '/' and no NUL byte inside, and not "." or "..".
- * Too long: ENAMETOOLONG.  Empty or otherwise bad: EINVAL.  The name space
- * is global to the machine (it is not per IPC namespace).
+ * Too long: ENAMETOOLONG.  Empty or otherwise bad: EINVAL.
+ *
+ * IPC namespaces (MQLAB_FEAT_IPCNS): names are scoped to the IPC
+ * namespace of the calling task at BIND and UNLINK, as mq_open() and
+ * mq_unlink() are.  After unshare(CLONE_NEWIPC) a task sees no name;
+ * the same name in two namespaces is two queues, and CREATE | EXCL or
+ * UNLINK in one never meets the other.  An fd bound in one namespace
+ * keeps working on its queue when it is passed or inherited into
+ * another.  /proc/mqueue-lab lists only the queues of the reading
+ * task's namespace.  When a namespace dies, its names go (within a few
+ * seconds, and before /proc/mqueue-lab is next read); a queue still
+ * bound by an fd lives on, unnamed, until its last fd closes, and then
+ * returns its charges.  fs.mqueue.queues_max counts the queues of its
+ * own namespace; the module parameters and the per-user charges stay
+ * machine-wide.  Before MQLAB_FEAT_IPCNS, the name space was global to
+ * the machine.
  *
  * Access (MQLAB_FEAT_ACCOUNT)
  *   Every permission check uses the credentials of the process that
@@ -491,6 +505,8 @@
 #define MQLAB_FEAT_CHOWN	_BITULL(10)
 /* MQLAB_IOC_SEND_TTL: messages with a time to live */
 #define MQLAB_FEAT_EXPIRE	_BITULL(11)
+/* Names are per IPC namespace (see "IPC namespaces" above) */
+#define MQLAB_FEAT_IPCNS	_BITULL(12)
 /* Every feature bit this header defines (a module may set fewer). */
 #define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
 				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
@@ -498,7 +514,7 @@
 				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
 				 MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | \
 				 MQLAB_FEAT_SELECT | MQLAB_FEAT_CHOWN | \
-				 MQLAB_FEAT_EXPIRE)
+				 MQLAB_FEAT_EXPIRE | MQLAB_FEAT_IPCNS)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
