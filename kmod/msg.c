@@ -337,8 +337,7 @@ struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
  * mqlab_take() as it is without its tracepoint: a call per received
  * message would be most of what a disabled event costs.
  */
-__always_inline void mqlab_dequeue(struct mqlab_queue *q,
-				   struct mqlab_msg *msg)
+__always_inline void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
 
@@ -378,9 +377,8 @@ void mqlab_msg_free_all(struct mqlab_queue *q)
  * called only while enabled: inline, the loads of their fields would
  * run, event or not, on every wake-up and every sleep.
  */
-static noinline __cold void mqlab_trace_wake(struct mqlab_queue *q,
-					     struct mqlab_waiter *w,
-					     u32 *nr_waiters)
+static noinline __cold void
+mqlab_trace_wake(struct mqlab_queue *q, struct mqlab_waiter *w, u32 *nr_waiters)
 {
 	trace_mqlab_wake(q, w->task,
 			 nr_waiters == &q->nr_recv_waiters ? MQLAB_TRACE_RECV :
