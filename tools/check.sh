@@ -267,6 +267,10 @@ for k in $kver $kver612 $kvers_rt; do
 	# shellcheck disable=SC2086 # tree_out: empty or one word
 	vm_lane "VM suite on $k" "$build/vm-$k.log" vm-check KVER="$k" $tree_out
 done
+# The lab exercise checks, which SKIP above (no exercise done), pass
+# with the reference solutions (tests/lab/solutions; 3 to 5 minutes).
+vm_lane "lab exercise checks with the reference solutions" \
+	"$build/lab-solutions.log" check-lab-solutions
 arm64_lane
 
 if [ "${MQLAB_CHECK_DEBUG:-1}" = 0 ]; then
