@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /*
  * Copy a queue name from user space into @buf (MQLAB_NAME_MAX + 1
@@ -192,6 +193,34 @@ long mqlab_ioc_unlink(struct file *file, void __user *argp)
 }
 
 /*
+ * The entry events of SEND and RECV fire here, not in mqlab_send() and
+ * mqlab_receive(): out of line, only while the event is enabled, from
+ * what the dispatcher keeps anyway (the file and the request, in
+ * memory), before the queue is looked up, and only for an fd that
+ * passes mqlab_io_queue() (the lookup after it finds the same queue: a
+ * bound fd's queue never changes).  So a disabled event costs the hot
+ * path one patched-out jump, and no register kept alive across the
+ * tracepoint's call (docs/PERFORMANCE.md, "Trace events").
+ */
+static noinline __cold void mqlab_trace_send(struct file *file,
+					     const struct mqlab_send_ttl *req)
+{
+	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_WRITE);
+
+	if (!IS_ERR(q))
+		trace_mqlab_send(q, req->len, req->prio);
+}
+
+static noinline __cold void mqlab_trace_recv(struct file *file,
+					     const struct mqlab_recv *req)
+{
+	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_READ);
+
+	if (!IS_ERR(q))
+		trace_mqlab_receive(q, req->len, 0);
+}
+
+/*
  * MQLAB_IOC_SEND and MQLAB_IOC_SEND_TTL, whose struct begins with the
  * fields of SEND's (a SEND has a zero TTL and reserved words).  The TTL
  * is kept in whole ms, rounded up (expire.c).
@@ -209,6 +238,8 @@ static long mqlab_send_req(struct file *file, const struct mqlab_send_ttl *req)
 	ret = mqlab_get_deadline(req->flags, &req->timeout, &dl);
 	if (ret)
 		return ret;
+	if (trace_mqlab_send_enabled())
+		mqlab_trace_send(file, req);
 	q = mqlab_io_queue(file, FMODE_WRITE);
 	if (IS_ERR(q))
 		return PTR_ERR(q);
@@ -267,6 +298,8 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
 	if (ret)
 		return ret;
+	if (trace_mqlab_receive_enabled())
+		mqlab_trace_recv(file, &req);
 	q = mqlab_io_queue(file, FMODE_READ);
 	if (IS_ERR(q))
 		return PTR_ERR(q);

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "queue.h"
+#include "mqueue_lab_trace.h"
 
 /* Defaults follow the kernel's own POSIX mq (/proc/sys/fs/mqueue). */
 unsigned int mqlab_max_queues = 256;
@@ -177,6 +178,7 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 		return PTR_ERR(q);
 
 	/* rw_verify_area() already capped count at MAX_RW_COUNT. */
+	trace_mqlab_receive(q, count, 0);
 	ret = mqlab_receive(q, buf, count, file->f_flags & O_NONBLOCK, &forever,
 			    &info);
 	/*
@@ -207,6 +209,7 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 	if (count > q->msgsize) /* before truncating it to u32 */
 		return -EMSGSIZE;
 
+	trace_mqlab_send(q, count, 0);
 	ret = mqlab_send(file->private_data, q, buf, count, 0, 0,
 			 file->f_flags & O_NONBLOCK, &forever);
 	return ret ? ret : count;

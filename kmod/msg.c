@@ -364,8 +364,12 @@ struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
 	return node ? rb_entry(node, struct mqlab_msg, node) : NULL;
 }
 
-/* Remove @msg from the tree.  Caller must hold queue lock. */
-void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+/*
+ * Remove @msg from the tree.  Caller must hold queue lock.  Inlined into
+ * mqlab_take() as it is without its tracepoint: a call per received
+ * message would be most of what a disabled event costs.
+ */
+__always_inline void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
 {
 	lockdep_assert_held(&q->lock);
 
@@ -402,6 +406,31 @@ void mqlab_msg_free_all(struct mqlab_queue *q)
 }
 
 /*
+ * The events of mqlab_waiter_done() and mqlab_wait(), out of line and
+ * called only while enabled: inline, the loads of their fields would
+ * run, event or not, on every wake-up and every sleep.
+ */
+static noinline __cold void
+mqlab_trace_wake(struct mqlab_queue *q, struct mqlab_waiter *w, u32 *nr_waiters)
+{
+	trace_mqlab_wake(q, w->task,
+			 nr_waiters == &q->nr_recv_waiters ? MQLAB_TRACE_RECV :
+							     MQLAB_TRACE_SEND,
+			 w->result);
+}
+
+static noinline __cold void mqlab_trace_block(struct mqlab_queue *q,
+					      struct mqlab_waiter *w,
+					      struct list_head *waiters)
+{
+	if (waiters == &q->recv_waiters)
+		trace_mqlab_block(q, MQLAB_TRACE_RECV, w->buf_len, 0);
+	else
+		trace_mqlab_block(q, MQLAB_TRACE_SEND, w->msg->len,
+				  w->msg->prio);
+}
+
+/*
  * Finish the operation of blocked task @w (its outcome is already
  * written) and take it off its list; see MEMORY ORDERING.  With @wake
  * the wake-up is deferred until after the unlock.  struct mqlab_wake
@@ -418,10 +447,8 @@ void mqlab_waiter_done(struct mqlab_queue *q, struct mqlab_waiter *w,
 
 	lockdep_assert_held(&q->lock);
 
-	trace_mqlab_wake(q, w->task,
-			 nr_waiters == &q->nr_recv_waiters ? MQLAB_TRACE_RECV :
-							     MQLAB_TRACE_SEND,
-			 w->result);
+	if (trace_mqlab_wake_enabled())
+		mqlab_trace_wake(q, w, nr_waiters);
 	list_del(&w->list);
 	(*nr_waiters)--;
 	task = get_task_struct(w->task);
@@ -484,11 +511,8 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 
 	lockdep_assert_held(&q->lock);
 
-	if (waiters == &q->recv_waiters)
-		trace_mqlab_block(q, MQLAB_TRACE_RECV, w->buf_len, 0);
-	else
-		trace_mqlab_block(q, MQLAB_TRACE_SEND, w->msg->len,
-				  w->msg->prio);
+	if (trace_mqlab_block_enabled())
+		mqlab_trace_block(q, w, waiters);
 	w->task = current;
 	WRITE_ONCE(w->state, MQLAB_WAIT_NONE);
 	list_add_tail(&w->list, waiters);
@@ -703,7 +727,6 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 	struct mqlab_msg *msg;
 	int ret;
 
-	trace_mqlab_send(q, len, prio);
 	msg = mqlab_msg_build(q, buf, len, prio);
 	if (IS_ERR(msg)) {
 		ret = PTR_ERR(msg);
@@ -805,7 +828,6 @@ int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 	struct mqlab_msg *msg;
 	int ret;
 
-	trace_mqlab_receive(q, buf_len, 0);
 	memset(info, 0, sizeof(*info));
 	if (unlikely(sel & MQLAB_IO_PEEK)) {
 		ret = mqlab_peek_msg(q, sel, sel_prio, buf, buf_len, nonblock,
