@@ -83,11 +83,7 @@ FIXTURE_TEARDOWN(expire)
 
 TEST_F(expire, feature_bit)
 {
-	struct mqlab_version v;
-
-	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_VERSION, &v));
-	EXPECT_EQ(MQLAB_FEAT_EXPIRE, v.features & MQLAB_FEAT_EXPIRE);
-	EXPECT_EQ(MQLAB_FEAT_EXPIRE, MQLAB_FEAT_ALL & MQLAB_FEAT_EXPIRE);
+	ASSERT_FEATURE(self->fd, MQLAB_FEAT_EXPIRE);
 }
 
 /* Every bad input of SEND_TTL, and that nothing was queued by them. */

@@ -181,11 +181,7 @@ static __u64 wait_total(struct __test_metadata *_metadata, __u64 want)
 
 TEST_F(ipcns, feature_bit)
 {
-	struct mqlab_version v;
-
-	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_VERSION, &v));
-	EXPECT_EQ(MQLAB_FEAT_IPCNS, v.features & MQLAB_FEAT_IPCNS);
-	EXPECT_EQ(MQLAB_FEAT_IPCNS, MQLAB_FEAT_ALL & MQLAB_FEAT_IPCNS);
+	ASSERT_FEATURE(self->fd, MQLAB_FEAT_IPCNS);
 }
 
 /* A new namespace sees no name: not by BIND, UNLINK nor /proc. */

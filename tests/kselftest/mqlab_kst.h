@@ -505,6 +505,18 @@ static inline int mqk_wait_waiters(int fd, bool senders, __u32 want,
 				   __last, __want);			\
 } while (0)
 
+/*
+ * The device behind @fd reports feature @bit in MQLAB_IOC_VERSION, and
+ * the header counts it in MQLAB_FEAT_ALL.
+ */
+#define ASSERT_FEATURE(fd, bit) do {					\
+	struct mqlab_version __v;					\
+									\
+	ASSERT_EQ(0, mqk_ioctl((fd), MQLAB_IOC_VERSION, &__v));		\
+	EXPECT_EQ((__u64)(bit), __v.features & (bit));			\
+	EXPECT_EQ((__u64)(bit), MQLAB_FEAT_ALL & (bit));		\
+} while (0)
+
 /* fork(), remembering the child so that the teardown can kill it. */
 static inline pid_t mqk_fork(struct __test_metadata *_metadata, struct mqk *k)
 {

@@ -38,11 +38,7 @@ FIXTURE_TEARDOWN(peek)
 
 TEST_F(peek, feature_bit)
 {
-	struct mqlab_version v;
-
-	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_VERSION, &v));
-	EXPECT_EQ(MQLAB_FEAT_PEEK, v.features & MQLAB_FEAT_PEEK);
-	EXPECT_EQ(0, MQLAB_FEAT_PEEK & ~MQLAB_FEAT_ALL);
+	ASSERT_FEATURE(self->fd, MQLAB_FEAT_PEEK);
 }
 
 /* A peek returns what the receive then gets, and leaves it queued. */

@@ -77,11 +77,7 @@ static void send_all(struct __test_metadata *_metadata, int fd,
 
 TEST_F(sel, feature_bit)
 {
-	struct mqlab_version v;
-
-	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_VERSION, &v));
-	EXPECT_EQ(MQLAB_FEAT_SELECT, v.features & MQLAB_FEAT_SELECT);
-	EXPECT_EQ(0, MQLAB_FEAT_SELECT & ~MQLAB_FEAT_ALL);
+	ASSERT_FEATURE(self->fd, MQLAB_FEAT_SELECT);
 }
 
 TEST_F(sel, eq_picks_that_priority_in_fifo_order)
