@@ -770,6 +770,36 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 }
 
 /*
+ * The blocking half of mqlab_receive_msg(): queue lock held, released.
+ * 0 with *@msgp handed over, -errno, or MQLAB_WAIT_RETRY: look again.
+ * Out of line, so that its waiter, zeroed like every stack variable
+ * (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when a message is there.
+ */
+static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 sel,
+					u32 sel_prio, u32 buf_len,
+					const struct mqlab_deadline *dl,
+					struct mqlab_msg **msgp, u32 *needed)
+	__releases(&q->lock)
+{
+	struct mqlab_waiter w = { .buf_len = buf_len,
+				  .sel = sel,
+				  .sel_prio = sel_prio };
+	int ret;
+
+	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
+	if (ret)
+		return ret;
+	if (unlikely(w.result == MQLAB_WAIT_RETRY))
+		return MQLAB_WAIT_RETRY;
+	if (w.result) {
+		*needed = w.needed;
+		return w.result;
+	}
+	*msgp = w.msg;
+	return 0;
+}
+
+/*
  * Dequeue a message (the first that selector @sel, @sel_prio matches,
  * select.c) or block; on success *@msgp is ours to free.
  */
@@ -778,9 +808,6 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			     const struct mqlab_deadline *dl,
 			     struct mqlab_msg **msgp, u32 *needed)
 {
-	struct mqlab_waiter w = { .buf_len = buf_len,
-				  .sel = sel,
-				  .sel_prio = sel_prio };
 	struct mqlab_msg *msg;
 	int ret;
 
@@ -797,20 +824,11 @@ again:
 		return -EAGAIN;
 	}
 
-	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
-	if (ret)
-		return ret;
-	if (unlikely(w.result == MQLAB_WAIT_RETRY)) {
-		/* A matching message was queued, not handed over: take it. */
-		w.result = 0;
+	ret = mqlab_receive_block(q, sel, sel_prio, buf_len, dl, msgp, needed);
+	/* A matching message was queued, not handed over: take it. */
+	if (unlikely(ret == MQLAB_WAIT_RETRY))
 		goto again;
-	}
-	if (w.result) {
-		*needed = w.needed;
-		return w.result;
-	}
-	*msgp = w.msg;
-	return 0;
+	return ret;
 }
 
 /*
