@@ -89,7 +89,7 @@ static int io_opts_in(const struct mqdev_io_opts *opts, uint32_t *ioflags,
  * plain send pays no call through the PLT (an exported function can be
  * interposed) and no seventh argument on the stack.
  */
-static inline __attribute__((always_inline)) int
+static __always_inline int
 send_ttl(struct mqdev *q, const void *buf, size_t len, unsigned int prio,
 	 uint64_t ttl_ns, const struct mqdev_io_opts *opts)
 {
@@ -160,7 +160,7 @@ static bool recv_supported(int fd, uint32_t ioflags)
 }
 
 /* The body of mqdev_receive() and mqdev_receive_sel(), as send_ttl(). */
-static inline __attribute__((always_inline)) ssize_t
+static __always_inline ssize_t
 receive_sel(struct mqdev *q, void *buf, size_t len, unsigned int rflags,
 	    unsigned int prio, struct mqdev_msginfo *info,
 	    const struct mqdev_io_opts *opts)
