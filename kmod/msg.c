@@ -656,35 +656,48 @@ void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
  * outcome (by then @msg is in the queue, which is charged for it, or it
  * is the caller's to free).
  */
+/*
+ * The blocking half of mqlab_send_msg(), for a full queue: queue lock
+ * held, released.  Out of line, so that its waiter, zeroed like every
+ * stack variable (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when there
+ * is room.
+ */
+static noinline int mqlab_send_block(struct mqlab_file *pf,
+				     struct mqlab_queue *q,
+				     struct mqlab_msg *msg, bool nonblock,
+				     const struct mqlab_deadline *dl)
+	__releases(&q->lock)
+{
+	struct mqlab_waiter w = { .msg = msg };
+	u64 held;
+	int ret;
+
+	/* Only a sender that blocks needs its message's size. */
+	held = mqlab_msg_charge(msg->len);
+	ret = nonblock ? -EAGAIN :
+			 mqlab_charge_held(pf->acct, held, pf->unlimited);
+	if (ret) {
+		spin_unlock(&q->lock);
+		return ret;
+	}
+	/* A receiver moves @msg into the queue: mqlab_refill(). */
+	ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters, dl);
+	mqlab_uncharge_held(pf->acct, held);
+	/* 0, or EIDRM: destroyed while we waited (destroy.c). */
+	return ret ?: w.result;
+}
+
 static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 			  struct mqlab_msg *msg, bool nonblock,
 			  const struct mqlab_deadline *dl)
 {
 	struct mqlab_wake wake = {};
-	struct mqlab_waiter w = { .msg = msg };
-	u64 held;
-	int ret;
 
 	mqlab_lock_unexpired(q);
 	if (unlikely(q->dead))
 		return mqlab_dead_unlock(q);
-	if (q->curmsgs >= q->maxmsg) {
-		/* Only a sender that blocks needs its message's size. */
-		held = mqlab_msg_charge(msg->len);
-		ret = nonblock ?
-			      -EAGAIN :
-			      mqlab_charge_held(pf->acct, held, pf->unlimited);
-		if (ret) {
-			spin_unlock(&q->lock);
-			return ret;
-		}
-		/* A receiver moves @msg into the queue: mqlab_refill(). */
-		ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters,
-				 dl);
-		mqlab_uncharge_held(pf->acct, held);
-		/* 0, or EIDRM: destroyed while we waited (destroy.c). */
-		return ret ?: w.result;
-	}
+	if (q->curmsgs >= q->maxmsg)
+		return mqlab_send_block(pf, q, msg, nonblock, dl);
 	mqlab_deliver(q, msg, &wake);
 	spin_unlock(&q->lock);
 
@@ -770,6 +783,36 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 }
 
 /*
+ * The blocking half of mqlab_receive_msg(): queue lock held, released.
+ * 0 with *@msgp handed over, -errno, or MQLAB_WAIT_RETRY: look again.
+ * Out of line, so that its waiter, zeroed like every stack variable
+ * (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when a message is there.
+ */
+static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 sel,
+					u32 sel_prio, u32 buf_len,
+					const struct mqlab_deadline *dl,
+					struct mqlab_msg **msgp, u32 *needed)
+	__releases(&q->lock)
+{
+	struct mqlab_waiter w = { .buf_len = buf_len,
+				  .sel = sel,
+				  .sel_prio = sel_prio };
+	int ret;
+
+	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
+	if (ret)
+		return ret;
+	if (unlikely(w.result == MQLAB_WAIT_RETRY))
+		return MQLAB_WAIT_RETRY;
+	if (w.result) {
+		*needed = w.needed;
+		return w.result;
+	}
+	*msgp = w.msg;
+	return 0;
+}
+
+/*
  * Dequeue a message (the first that selector @sel, @sel_prio matches,
  * select.c) or block; on success *@msgp is ours to free.
  */
@@ -778,9 +821,6 @@ static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 			     const struct mqlab_deadline *dl,
 			     struct mqlab_msg **msgp, u32 *needed)
 {
-	struct mqlab_waiter w = { .buf_len = buf_len,
-				  .sel = sel,
-				  .sel_prio = sel_prio };
 	struct mqlab_msg *msg;
 	int ret;
 
@@ -797,20 +837,11 @@ again:
 		return -EAGAIN;
 	}
 
-	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
-	if (ret)
-		return ret;
-	if (unlikely(w.result == MQLAB_WAIT_RETRY)) {
-		/* A matching message was queued, not handed over: take it. */
-		w.result = 0;
+	ret = mqlab_receive_block(q, sel, sel_prio, buf_len, dl, msgp, needed);
+	/* A matching message was queued, not handed over: take it. */
+	if (unlikely(ret == MQLAB_WAIT_RETRY))
 		goto again;
-	}
-	if (w.result) {
-		*needed = w.needed;
-		return w.result;
-	}
-	*msgp = w.msg;
-	return 0;
+	return ret;
 }
 
 /*

@@ -84,15 +84,14 @@ static int io_opts_in(const struct mqdev_io_opts *opts, uint32_t *ioflags,
 	return mqcore_io_xlate(o.flags, o.timeout, ioflags, ts);
 }
 
-MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
-			 unsigned int prio, const struct mqdev_io_opts *opts)
-{
-	return mqdev_send_ttl(q, buf, len, prio, 0, opts);
-}
-
-MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
-			     unsigned int prio, uint64_t ttl_ns,
-			     const struct mqdev_io_opts *opts)
+/*
+ * The body of mqdev_send() and mqdev_send_ttl(), inlined into each: a
+ * plain send pays no call through the PLT (an exported function can be
+ * interposed) and no seventh argument on the stack.
+ */
+static __always_inline int
+send_ttl(struct mqdev *q, const void *buf, size_t len, unsigned int prio,
+	 uint64_t ttl_ns, const struct mqdev_io_opts *opts)
 {
 	struct mqlab_timespec ts;
 	uint32_t ioflags;
@@ -104,6 +103,19 @@ MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
 	if (err)
 		return err;
 	return mqcore_send_ttl(q->fd, buf, len, prio, ioflags, &ts, ttl_ns);
+}
+
+MQDEV_API int mqdev_send(struct mqdev *q, const void *buf, size_t len,
+			 unsigned int prio, const struct mqdev_io_opts *opts)
+{
+	return send_ttl(q, buf, len, prio, 0, opts);
+}
+
+MQDEV_API int mqdev_send_ttl(struct mqdev *q, const void *buf, size_t len,
+			     unsigned int prio, uint64_t ttl_ns,
+			     const struct mqdev_io_opts *opts)
+{
+	return send_ttl(q, buf, len, prio, ttl_ns, opts);
 }
 
 /* MQDEV_RECV_* to MQLAB_IO_*, or -EINVAL for an unknown bit. */
@@ -147,17 +159,11 @@ static bool recv_supported(int fd, uint32_t ioflags)
 	return (v.features & need) == need;
 }
 
-MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
-				struct mqdev_msginfo *info,
-				const struct mqdev_io_opts *opts)
-{
-	return mqdev_receive_sel(q, buf, len, 0, 0, info, opts);
-}
-
-MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
-				    unsigned int rflags, unsigned int prio,
-				    struct mqdev_msginfo *info,
-				    const struct mqdev_io_opts *opts)
+/* The body of mqdev_receive() and mqdev_receive_sel(), as send_ttl(). */
+static __always_inline ssize_t
+receive_sel(struct mqdev *q, void *buf, size_t len, unsigned int rflags,
+	    unsigned int prio, struct mqdev_msginfo *info,
+	    const struct mqdev_io_opts *opts)
 {
 	struct mqdev_msginfo mi;
 	struct mqlab_timespec ts;
@@ -194,6 +200,21 @@ MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
 	if (ret >= 0 || ret == -EMSGSIZE)
 		mqcore_opts_out(info, MQDEV_MSGINFO_SZ_V1, &mi, sizeof(mi));
 	return ret;
+}
+
+MQDEV_API ssize_t mqdev_receive(struct mqdev *q, void *buf, size_t len,
+				struct mqdev_msginfo *info,
+				const struct mqdev_io_opts *opts)
+{
+	return receive_sel(q, buf, len, 0, 0, info, opts);
+}
+
+MQDEV_API ssize_t mqdev_receive_sel(struct mqdev *q, void *buf, size_t len,
+				    unsigned int rflags, unsigned int prio,
+				    struct mqdev_msginfo *info,
+				    const struct mqdev_io_opts *opts)
+{
+	return receive_sel(q, buf, len, rflags, prio, info, opts);
 }
 
 /* The arguments every batch call checks: 0 or -EINVAL. */
