@@ -71,6 +71,9 @@ void mqlab_destroy(struct mqlab_queue *q)
 	q->msgs = RB_ROOT_CACHED;
 	q->curmsgs = 0;
 	q->curbytes = 0;
+	/* No TTL message is left to expire (expire.c). */
+	q->nr_ttl = 0;
+	q->next_expiry = U64_MAX;
 	spin_unlock(&q->lock);
 
 	mqlab_msg_free_tree(&msgs);

@@ -170,7 +170,8 @@ static ssize_t mqlab_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos)
 {
 	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_READ);
-	struct mqlab_deadline forever = { .intr_err = -ERESTARTSYS };
+	struct mqlab_deadline forever = { .clock = CLOCK_MONOTONIC,
+					  .intr_err = -ERESTARTSYS };
 	struct mqlab_msginfo info;
 	int ret;
 
@@ -194,7 +195,8 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 			   size_t count, loff_t *ppos)
 {
 	struct mqlab_queue *q = mqlab_io_queue(file, FMODE_WRITE);
-	struct mqlab_deadline forever = { .intr_err = -ERESTARTSYS };
+	struct mqlab_deadline forever = { .clock = CLOCK_MONOTONIC,
+					  .intr_err = -ERESTARTSYS };
 	int ret;
 
 	if (IS_ERR(q))

@@ -441,7 +441,8 @@ static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
 	__acquires(&q->lock)
 {
 	spin_lock(&q->lock);
-	while (unlikely(q->nr_ttl) && ktime_get_ns() >= q->next_expiry) {
+	while (unlikely(q->nr_ttl) && !q->dead &&
+	       ktime_get_ns() >= q->next_expiry) {
 		spin_unlock(&q->lock);
 		mqlab_expire_purge(q);
 		spin_lock(&q->lock);

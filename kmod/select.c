@@ -13,9 +13,9 @@
  * no selector or a matching one, never a peeker.  When nobody takes it,
  * the message is queued and mqlab_sel_queued() wakes, with
  * MQLAB_WAIT_RETRY, every blocked peeker it matches (none consumes it)
- * and the first blocked selective receiver it matches (which only
- * happens when a blocked sender's message moves in, or a batch puts
- * messages back): those look at the tree again under the lock.  So a
+ * and every blocked selective receiver it matches (which only happens
+ * when a blocked sender's message moves in, or a batch puts messages
+ * back): those look at the tree again under the lock.  So a
  * plain queue, where no receiver is ever blocked while a message is
  * queued, pays one test of nr_recv_waiters per enqueue and nothing
  * more.
@@ -102,26 +102,23 @@ struct mqlab_msg *mqlab_sel_first(struct mqlab_queue *q, u32 sel, u32 sel_prio)
 }
 
 /*
- * @msg was just queued with receivers blocked: wake every peeker it
- * matches and the first selective receiver it matches, to look again
- * (see the top of this file).  Caller must hold queue lock.
+ * @msg was just queued with receivers blocked: wake every peeker and
+ * every selective receiver it matches, to look again (see the top of
+ * this file).  Not just the first receiver: its selector may make it
+ * take another message (LE, NE), or its buffer may be too small
+ * (EMSGSIZE), and then nobody would be left awake for @msg.  Those that
+ * find nothing for them wait again.  Caller must hold queue lock.
  */
 void mqlab_sel_queued(struct mqlab_queue *q, const struct mqlab_msg *msg,
 		      struct mqlab_wake *wake)
 {
 	struct mqlab_waiter *w, *tmp;
-	bool receiver = false;
 
 	lockdep_assert_held(&q->lock);
 
 	list_for_each_entry_safe(w, tmp, &q->recv_waiters, list) {
 		if (!mqlab_prio_match(w->sel, w->sel_prio, msg->prio))
 			continue;
-		if (!(w->sel & MQLAB_IO_PEEK)) {
-			if (receiver)
-				continue;
-			receiver = true;
-		}
 		w->result = MQLAB_WAIT_RETRY;
 		mqlab_waiter_done(q, w, &q->nr_recv_waiters, wake);
 	}

@@ -280,6 +280,31 @@ TEST_F(expire, poll_does_not_report_expired)
 	EXPECT_EQ(2, expired_of(_metadata, self->fd));
 }
 
+/*
+ * A destroyed queue that held TTL messages: once they are past their
+ * time, every call on the bound fd still ends at once with EIDRM (the
+ * expiry purge must not keep retrying on a dead queue).
+ */
+TEST_F(expire, destroyed_after_expiry_gives_eidrm)
+{
+	struct mqlab_attr a;
+	char buf[MSGSIZE];
+	int ufd = mqk_open(O_RDWR);
+
+	ASSERT_LE(0, ufd);
+	ASSERT_EQ(0, send_ttl(self->fd, "a", TTL_MS * MS, 0, NULL));
+	ASSERT_EQ(0, send_ttl(self->fd, "b", LONG_TTL_NS, 0, NULL));
+	ASSERT_EQ(0, mqk_unlink_len(ufd, self->name, strlen(self->name),
+				    MQLAB_UNLINK_DESTROY));
+	close(ufd);
+	mqk_sleep_ms(PAST_MS);
+	EXPECT_EQ(POLLERR | POLLHUP, mqk_poll1(self->fd, POLLIN | POLLOUT));
+	EXPECT_EQ(-EIDRM, mqk_recv(self->fd, buf, sizeof(buf), 0, NULL, NULL));
+	EXPECT_EQ(-EIDRM, mqk_send(self->fd, "c", 1, 0, 0, NULL));
+	EXPECT_EQ(-EIDRM, send_ttl(self->fd, "d", TTL_MS * MS, 0, NULL));
+	EXPECT_EQ(-EIDRM, mqk_ioctl(self->fd, MQLAB_IOC_GETATTR, &a));
+}
+
 /* A non-blocking send to a queue full of expired messages succeeds. */
 TEST_F(expire, nonblocking_send_finds_room)
 {

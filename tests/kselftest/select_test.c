@@ -401,6 +401,64 @@ TEST_F(sel, match_moved_in_from_blocked_sender)
 }
 
 /*
+ * A message moved in from a blocked sender wakes every selective
+ * receiver it matches, not only the first: here the first one's buffer
+ * is too small, and the second must still get the message.  The first
+ * gets EMSGSIZE if it looks first, or finds the message taken and waits
+ * again until its 3 s run out.  The second waits at most 10 s, so a lost
+ * wake-up fails, not hangs.
+ */
+TEST_F(sel, moved_in_wakes_the_next_match_when_the_first_is_too_small)
+{
+	const char *name = mqk_name(_metadata, &self->k, "small");
+	int fd = mqk_create(_metadata, name, O_RDWR, 0600, 1, MSGSIZE);
+	pid_t small, big, sender;
+
+	ASSERT_EQ(0, mqk_sends(fd, "f0", 0));
+	small = mqk_fork(_metadata, &self->k);
+	if (small == 0) {
+		struct mqlab_timespec to = mqk_ts(3ULL * 1000000000ULL);
+		struct mqlab_recv r;
+		char buf[2];
+		int ret;
+
+		ret = mqk_recv_sel(fd, buf, sizeof(buf), EQ | MQLAB_IO_TIMEOUT,
+				   4, &to, &r);
+		CHILD_CHECK(ret == -EMSGSIZE || ret == -ETIMEDOUT);
+		CHILD_CHECK(ret != -EMSGSIZE || r.len == strlen("late"));
+		_exit(0);
+	}
+	ASSERT_WAITERS(fd, false, 1);
+	big = mqk_fork(_metadata, &self->k);
+	if (big == 0) {
+		struct mqlab_timespec to = mqk_ts(10ULL * 1000000000ULL);
+		char buf[MSGSIZE];
+		struct mqlab_recv r;
+
+		CHILD_CHECK(mqk_recv_sel(fd, buf, sizeof(buf),
+					 EQ | MQLAB_IO_TIMEOUT, 4, &to,
+					 &r) == 0);
+		CHILD_CHECK(r.len == strlen("late"));
+		CHILD_CHECK(!memcmp(buf, "late", r.len));
+		_exit(0);
+	}
+	ASSERT_WAITERS(fd, false, 2);
+	sender = mqk_fork(_metadata, &self->k);
+	if (sender == 0) {
+		CHILD_CHECK(mqk_sends(fd, "late", 4) == 0);
+		_exit(0);
+	}
+	ASSERT_WAITERS(fd, true, 1);
+	/* Frees the slot: "late" moves in and wakes both receivers. */
+	mqk_expect_msg(_metadata, fd, "f0");
+	ASSERT_EQ(0, mqk_reap(&self->k, sender));
+	ASSERT_EQ(0, mqk_reap(&self->k, small));
+	ASSERT_EQ(0, mqk_reap(&self->k, big));
+	EXPECT_EQ(0, mqk_attr(_metadata, fd).curmsgs);
+	close(fd);
+}
+
+/*
  * A selective receiver woken for a message moved in from a blocked
  * sender, which another receive takes first, waits again, and then
  * takes the next match handed to it.  This task and the receiver share

@@ -304,7 +304,10 @@
  *	blocks while no queued message matches.  A sender hands its message
  *	to the first blocked receiver (in arrival order) whose selector
  *	matches, or without a selector; if none matches it is queued.
- *	One receiver is woken per message.  With MQLAB_IO_PEEK too, it
+ *	A hand-off wakes one receiver.  A message that enters the queue
+ *	another way (moved in from a blocked sender, put back by a batch)
+ *	wakes every blocked selective receiver it matches, and those that
+ *	find nothing for them wait again.  With MQLAB_IO_PEEK too, it
  *	peeks at the first matching message.
  *	Errors:
  *	  EBADFD, EBADF (not open for reading), EINVAL, EAGAIN, ETIMEDOUT,
@@ -392,7 +395,7 @@
  * MQLAB_IOC_NOTIFY  (in: struct mqlab_notify)
  *	Bound fd only.  Register (or remove) this process for a one-shot
  *	notification, the mq_notify() rule: it fires when a message arrives
- *	on an empty queue while no receiver is blocked, and the
+ *	on an empty queue and no blocked receiver takes it, and the
  *	registration is then dropped.  One registration per queue.  It is
  *	also dropped when the registering process closes the fd it
  *	registered through, or exits.
