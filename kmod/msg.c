@@ -498,12 +498,18 @@ void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
 /*
  * Block until a peer completes our operation (MQLAB_WAIT_READY), a
  * signal arrives or @dl passes.  Blocked tasks are served in FIFO order.
+ * Inlined into the blocking halves of a send and a receive, which are
+ * out of line already: a blocking call pays one call, not two, and the
+ * tests of @waiters fold away.  mqlab_wait() is it for the others.
  *
  * Caller must hold queue lock. After return lock isn't held.
  */
-int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
-	       struct list_head *waiters, u32 *nr_waiters,
-	       const struct mqlab_deadline *dl) __releases(&q->lock)
+static __always_inline int __mqlab_wait(struct mqlab_queue *q,
+					struct mqlab_waiter *w,
+					struct list_head *waiters,
+					u32 *nr_waiters,
+					const struct mqlab_deadline *dl)
+	__releases(&q->lock)
 {
 	ktime_t expires, *until;
 	bool capped;
@@ -559,6 +565,13 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 out_unlock:
 	spin_unlock(&q->lock);
 	return ret;
+}
+
+int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
+	       struct list_head *waiters, u32 *nr_waiters,
+	       const struct mqlab_deadline *dl) __releases(&q->lock)
+{
+	return __mqlab_wait(q, w, waiters, nr_waiters, dl);
 }
 
 /*
@@ -681,7 +694,7 @@ static noinline int mqlab_send_block(struct mqlab_file *pf,
 		return ret;
 	}
 	/* A receiver moves @msg into the queue: mqlab_refill(). */
-	ret = mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters, dl);
+	ret = __mqlab_wait(q, &w, &q->send_waiters, &q->nr_send_waiters, dl);
 	mqlab_uncharge_held(pf->acct, held);
 	/* 0, or EIDRM: destroyed while we waited (destroy.c). */
 	return ret ?: w.result;
@@ -799,7 +812,7 @@ static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 sel,
 				  .sel_prio = sel_prio };
 	int ret;
 
-	ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
+	ret = __mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
 	if (ret)
 		return ret;
 	if (unlikely(w.result == MQLAB_WAIT_RETRY))
