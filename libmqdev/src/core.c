@@ -289,43 +289,58 @@ int mqcore_version(const char *path, struct mqlab_version *v)
 	return err;
 }
 
-int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
-		uint32_t ioflags, const struct mqlab_timespec *timeout)
-{
-	return mqcore_send_ttl(fd, buf, len, prio, ioflags, timeout, 0);
-}
-
 /* struct mqlab_send_ttl begins with the fields of struct mqlab_send. */
 _Static_assert(offsetof(struct mqlab_send_ttl, ttl_ns) ==
 		       sizeof(struct mqlab_send),
 	       "mqlab_send_ttl extends mqlab_send");
 
-int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
-		    uint32_t ioflags, const struct mqlab_timespec *timeout,
-		    uint64_t ttl_ns)
+/*
+ * The body of mqcore_send() and mqcore_send_ttl(), inlined into each:
+ * a plain send (@ttl_ns a constant 0) pays no call and no TTL words.
+ */
+static __always_inline int
+send_req(int fd, const void *buf, size_t len, unsigned int prio,
+	 uint32_t ioflags, const struct mqlab_timespec *timeout,
+	 uint64_t ttl_ns)
 {
 	struct mqlab_send_ttl s;
 
 	if (len > UINT32_MAX)
 		return -EMSGSIZE;
-	memset(&s, 0, sizeof(s));
+	/*
+	 * No TTL: MQLAB_IOC_SEND, which every module has, and which reads
+	 * only the struct mqlab_send at the start of @s.
+	 */
+	memset(&s, 0, ttl_ns ? sizeof(s) : sizeof(struct mqlab_send));
 	s.buf = (uintptr_t)buf;
 	s.len = (uint32_t)len;
 	s.prio = prio;
 	s.flags = ioflags;
 	if (timeout)
 		s.timeout = *timeout;
+	if (!ttl_ns)
+		return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
 	s.ttl_ns = ttl_ns;
-	/*
-	 * No TTL: MQLAB_IOC_SEND, which every module has, and which reads
-	 * only the struct mqlab_send at the start of @s.
-	 */
-	return lab_ioctl(fd, ttl_ns ? MQLAB_IOC_SEND_TTL : MQLAB_IOC_SEND, &s);
+	return lab_ioctl(fd, MQLAB_IOC_SEND_TTL, &s);
 }
 
-ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
-			uint32_t prio, const struct mqlab_timespec *timeout,
-			struct mqlab_recv *out)
+int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
+		uint32_t ioflags, const struct mqlab_timespec *timeout)
+{
+	return send_req(fd, buf, len, prio, ioflags, timeout, 0);
+}
+
+int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
+		    uint32_t ioflags, const struct mqlab_timespec *timeout,
+		    uint64_t ttl_ns)
+{
+	return send_req(fd, buf, len, prio, ioflags, timeout, ttl_ns);
+}
+
+/* The body of mqcore_recv() and mqcore_recv_sel(), as send_req(). */
+static __always_inline ssize_t
+recv_req(int fd, void *buf, size_t len, uint32_t ioflags, uint32_t prio,
+	 const struct mqlab_timespec *timeout, struct mqlab_recv *out)
 {
 	int err;
 
@@ -343,11 +358,18 @@ ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
 	return out->len;
 }
 
+ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
+			uint32_t prio, const struct mqlab_timespec *timeout,
+			struct mqlab_recv *out)
+{
+	return recv_req(fd, buf, len, ioflags, prio, timeout, out);
+}
+
 ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
 		    const struct mqlab_timespec *timeout,
 		    struct mqlab_recv *out)
 {
-	return mqcore_recv_sel(fd, buf, len, ioflags, 0, timeout, out);
+	return recv_req(fd, buf, len, ioflags, 0, timeout, out);
 }
 
 int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,
