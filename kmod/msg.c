@@ -316,10 +316,12 @@ static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
 /*
  * Queue @msg after every message of its priority.  Receivers blocked
  * while messages are queued are peekers or selective ones (select.c):
- * tell those it matches.  Queue lock held.
+ * tell those it matches.  Queue lock held.  Inlined into its two
+ * callers: a call per queued message costs more than its body's tests.
  */
-static void mqlab_enqueue(struct mqlab_queue *q, struct mqlab_msg *msg,
-			  struct mqlab_wake *wake)
+static __always_inline void mqlab_enqueue(struct mqlab_queue *q,
+					  struct mqlab_msg *msg,
+					  struct mqlab_wake *wake)
 {
 	mqlab_insert(q, msg);
 	trace_mqlab_enqueue(q, msg);
