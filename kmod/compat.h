@@ -17,7 +17,9 @@
 
 #include <linux/ipc_namespace.h>
 #include <linux/ktime.h>
+#include <linux/nsproxy.h>
 #include <linux/proc_ns.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/time_namespace.h>
@@ -50,13 +52,26 @@ static inline void mqlab_rt_spin_unlock(spinlock_t *lock) __releases(lock)
 #define spin_unlock(lock) mqlab_rt_spin_unlock(lock)
 #endif
 
-/* CLOCK_MONOTONIC of current's time namespace minus that of the host. */
+/*
+ * CLOCK_MONOTONIC of current's time namespace minus that of the host.
+ * The offset is read as timens_add_monotonic() reads it, but not added
+ * to a zero timespec with it: that calls set_normalized_timespec64() out
+ * of line on every receive, for the zero offset of the initial
+ * namespace too.  The offsets are kept normalised (0 <= tv_nsec < 1e9,
+ * proc_timens_set_offset()), so the sum would be the offset itself.
+ */
 static inline ktime_t mqlab_timens_monotonic_offset(void)
 {
-	struct timespec64 off = {};
+#ifdef CONFIG_TIME_NS
+	const struct timespec64 *off =
+		&current->nsproxy->time_ns->offsets.monotonic;
 
-	timens_add_monotonic(&off);
-	return timespec64_to_ktime(off);
+	if (!off->tv_sec && !off->tv_nsec)
+		return 0;
+	return timespec64_to_ktime(*off);
+#else
+	return 0;
+#endif
 }
 
 /*
@@ -80,6 +95,8 @@ static inline u64 mqlab_timens_from_host(u64 ns)
 {
 	ktime_t off = mqlab_timens_monotonic_offset();
 
+	if (!off) /* the initial namespace: no call of ktime_add_safe() */
+		return ns;
 	if (off < 0)
 		return ns < (u64)-off ? 0 : ns + off;
 	return ktime_add_safe(ns, off);

@@ -230,7 +230,8 @@ static __always_inline long mqlab_send_req(struct file *file,
 					   const struct mqlab_send_ttl *req)
 {
 	struct mqlab_queue *q;
-	struct mqlab_deadline dl;
+	/* Written whole by mqlab_get_deadline(); see mqlab_ioc_recv(). */
+	struct mqlab_deadline dl __uninitialized;
 	int ret;
 
 	if ((req->flags & ~MQLAB_IO_FLAGS) || req->pad ||
@@ -256,7 +257,8 @@ static __always_inline long mqlab_send_req(struct file *file,
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
 {
-	struct mqlab_send_ttl req;
+	/* Copied in, then its tail set: never zeroed first. */
+	struct mqlab_send_ttl req __uninitialized;
 
 	BUILD_BUG_ON(offsetof(struct mqlab_send_ttl, ttl_ns) !=
 		     sizeof(struct mqlab_send));
@@ -271,19 +273,28 @@ long mqlab_ioc_send(struct file *file, void __user *argp)
 
 long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
 {
-	struct mqlab_send_ttl req;
+	struct mqlab_send_ttl req __uninitialized;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	return mqlab_send_req(file, &req);
 }
 
+/*
+ * CONFIG_INIT_STACK_ALL_ZERO would zero @req, @info and @dl at every
+ * call (gcc cannot see that the calls write them first): about 100
+ * bytes of stores a message.  None is read before it is written: @req
+ * is copied in whole (a short copy returns EFAULT), @info is set by
+ * mqlab_receive_sel() (a memset first), @dl by mqlab_get_deadline();
+ * so the one struct copied out, @req, has every byte written, and the
+ * header's rule (no uninitialised byte reaches user space) holds.
+ */
 long mqlab_ioc_recv(struct file *file, void __user *argp)
 {
 	struct mqlab_queue *q;
-	struct mqlab_msginfo info;
-	struct mqlab_deadline dl;
-	struct mqlab_recv req;
+	struct mqlab_msginfo info __uninitialized;
+	struct mqlab_deadline dl __uninitialized;
+	struct mqlab_recv req __uninitialized;
 	u32 sel;
 	int ret;
 

@@ -904,12 +904,24 @@ int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 	return mqlab_receive_sel(q, 0, 0, buf, buf_len, nonblock, dl, info);
 }
 
-/* Describe @msg as the current task sees it (its namespaces). */
+/*
+ * Describe @msg as the current task sees it (its namespaces).  Every
+ * receive does this, so the initial namespaces, where a pid is its
+ * number there and a valid uid its own value, skip the out-of-line
+ * lookups (task_active_pid_ns(), pid_nr_ns(), from_kuid_munged() and
+ * the time namespace's offset, compat.h): the same numbers, fewer calls.
+ */
 void mqlab_msg_info(const struct mqlab_msg *msg, struct mqlab_msginfo *info)
 {
+	struct pid_namespace *pid_ns = ns_of_pid(task_pid(current));
+	struct user_namespace *user_ns = current_user_ns();
+
 	info->len = msg->len;
 	info->prio = msg->prio;
-	info->pid = pid_nr_ns(msg->sender, task_active_pid_ns(current));
-	info->uid = from_kuid_munged(current_user_ns(), msg->uid);
+	info->pid = pid_ns->level ? pid_nr_ns(msg->sender, pid_ns) :
+				    pid_nr(msg->sender);
+	info->uid = user_ns == &init_user_ns && uid_valid(msg->uid) ?
+			    __kuid_val(msg->uid) :
+			    from_kuid_munged(user_ns, msg->uid);
 	info->timestamp_ns = mqlab_timens_from_host(msg->timestamp_ns);
 }

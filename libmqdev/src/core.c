@@ -159,13 +159,6 @@ int mqcore_dev_open(const char *path, int flags)
 	return -errno;
 }
 
-static int lab_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	if (ioctl(fd, cmd, arg) < 0)
-		return -errno;
-	return 0;
-}
-
 int mqcore_bind(int fd, const char *name, size_t len, uint32_t bind_flags,
 		uint32_t mode, uint64_t maxmsg, uint64_t msgsize)
 {
@@ -180,7 +173,7 @@ int mqcore_bind(int fd, const char *name, size_t len, uint32_t bind_flags,
 		b.maxmsg = maxmsg;
 		b.msgsize = msgsize;
 	}
-	return lab_ioctl(fd, MQLAB_IOC_BIND, &b);
+	return mqcore_ioctl(fd, MQLAB_IOC_BIND, &b);
 }
 
 int mqcore_open_queue(const char *path, int open_flags, const char *name,
@@ -238,7 +231,7 @@ int mqcore_unlink(const char *path, const char *name, size_t len,
 	u.name = (uintptr_t)name;
 	u.name_len = (uint32_t)len;
 	u.flags = flags;
-	err = lab_ioctl(fd, MQLAB_IOC_UNLINK, &u);
+	err = mqcore_ioctl(fd, MQLAB_IOC_UNLINK, &u);
 	close(fd);
 	return err;
 }
@@ -265,7 +258,7 @@ int mqcore_chown(const char *path, const char *name, size_t len,
 		c.mode = mode;
 		c.uid = uid;
 		c.gid = gid;
-		err = lab_ioctl(fd, MQLAB_IOC_CHOWN, &c);
+		err = mqcore_ioctl(fd, MQLAB_IOC_CHOWN, &c);
 	}
 	close(fd);
 	return err;
@@ -274,7 +267,7 @@ int mqcore_chown(const char *path, const char *name, size_t len,
 int mqcore_version_fd(int fd, struct mqlab_version *v)
 {
 	memset(v, 0, sizeof(*v));
-	return lab_ioctl(fd, MQLAB_IOC_VERSION, v);
+	return mqcore_ioctl(fd, MQLAB_IOC_VERSION, v);
 }
 
 int mqcore_version(const char *path, struct mqlab_version *v)
@@ -287,89 +280,6 @@ int mqcore_version(const char *path, struct mqlab_version *v)
 	err = mqcore_version_fd(fd, v);
 	close(fd);
 	return err;
-}
-
-/* struct mqlab_send_ttl begins with the fields of struct mqlab_send. */
-_Static_assert(offsetof(struct mqlab_send_ttl, ttl_ns) ==
-		       sizeof(struct mqlab_send),
-	       "mqlab_send_ttl extends mqlab_send");
-
-/*
- * The body of mqcore_send() and mqcore_send_ttl(), inlined into each:
- * a plain send (@ttl_ns a constant 0) pays no call and no TTL words.
- */
-static __always_inline int
-send_req(int fd, const void *buf, size_t len, unsigned int prio,
-	 uint32_t ioflags, const struct mqlab_timespec *timeout,
-	 uint64_t ttl_ns)
-{
-	struct mqlab_send_ttl s;
-
-	if (len > UINT32_MAX)
-		return -EMSGSIZE;
-	/*
-	 * No TTL: MQLAB_IOC_SEND, which every module has, and which reads
-	 * only the struct mqlab_send at the start of @s.
-	 */
-	memset(&s, 0, ttl_ns ? sizeof(s) : sizeof(struct mqlab_send));
-	s.buf = (uintptr_t)buf;
-	s.len = (uint32_t)len;
-	s.prio = prio;
-	s.flags = ioflags;
-	if (timeout)
-		s.timeout = *timeout;
-	if (!ttl_ns)
-		return lab_ioctl(fd, MQLAB_IOC_SEND, &s);
-	s.ttl_ns = ttl_ns;
-	return lab_ioctl(fd, MQLAB_IOC_SEND_TTL, &s);
-}
-
-int mqcore_send(int fd, const void *buf, size_t len, unsigned int prio,
-		uint32_t ioflags, const struct mqlab_timespec *timeout)
-{
-	return send_req(fd, buf, len, prio, ioflags, timeout, 0);
-}
-
-int mqcore_send_ttl(int fd, const void *buf, size_t len, unsigned int prio,
-		    uint32_t ioflags, const struct mqlab_timespec *timeout,
-		    uint64_t ttl_ns)
-{
-	return send_req(fd, buf, len, prio, ioflags, timeout, ttl_ns);
-}
-
-/* The body of mqcore_recv() and mqcore_recv_sel(), as send_req(). */
-static __always_inline ssize_t
-recv_req(int fd, void *buf, size_t len, uint32_t ioflags, uint32_t prio,
-	 const struct mqlab_timespec *timeout, struct mqlab_recv *out)
-{
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	out->buf = (uintptr_t)buf;
-	/* No message is larger than 4 GiB: a bigger buffer is as good. */
-	out->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	out->flags = ioflags;
-	out->prio = prio;
-	if (timeout)
-		out->timeout = *timeout;
-	err = lab_ioctl(fd, MQLAB_IOC_RECV, out);
-	if (err)
-		return err;
-	return out->len;
-}
-
-ssize_t mqcore_recv_sel(int fd, void *buf, size_t len, uint32_t ioflags,
-			uint32_t prio, const struct mqlab_timespec *timeout,
-			struct mqlab_recv *out)
-{
-	return recv_req(fd, buf, len, ioflags, prio, timeout, out);
-}
-
-ssize_t mqcore_recv(int fd, void *buf, size_t len, uint32_t ioflags,
-		    const struct mqlab_timespec *timeout,
-		    struct mqlab_recv *out)
-{
-	return recv_req(fd, buf, len, ioflags, 0, timeout, out);
 }
 
 int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,
@@ -394,7 +304,7 @@ int mqcore_batch(int fd, unsigned long cmd, struct mqlab_batch_msg *msgs,
 int mqcore_getattr(int fd, struct mqlab_attr *attr)
 {
 	memset(attr, 0, sizeof(*attr));
-	return lab_ioctl(fd, MQLAB_IOC_GETATTR, attr);
+	return mqcore_ioctl(fd, MQLAB_IOC_GETATTR, attr);
 }
 
 int mqcore_setattr(int fd, uint32_t fd_flags)
@@ -403,7 +313,7 @@ int mqcore_setattr(int fd, uint32_t fd_flags)
 
 	memset(&s, 0, sizeof(s));
 	s.fd_flags = fd_flags;
-	return lab_ioctl(fd, MQLAB_IOC_SETATTR, &s);
+	return mqcore_ioctl(fd, MQLAB_IOC_SETATTR, &s);
 }
 
 int mqcore_notify(int fd, uint32_t action, uint32_t signo, uint64_t value)
@@ -414,5 +324,5 @@ int mqcore_notify(int fd, uint32_t action, uint32_t signo, uint64_t value)
 	n.action = action;
 	n.signo = signo;
 	n.value = value;
-	return lab_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
+	return mqcore_ioctl(fd, MQLAB_IOC_NOTIFY, &n);
 }

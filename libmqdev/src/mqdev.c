@@ -102,8 +102,6 @@ send_ttl(struct mqdev *q, const void *buf, size_t len, unsigned int prio,
 	err = io_opts_in(opts, &ioflags, &ts);
 	if (err)
 		return err;
-	if (!ttl_ns) /* mqdev_send(): no seventh argument on the stack */
-		return mqcore_send(q->fd, buf, len, prio, ioflags, &ts);
 	return mqcore_send_ttl(q->fd, buf, len, prio, ioflags, &ts, ttl_ns);
 }
 
@@ -183,13 +181,9 @@ receive_sel(struct mqdev *q, void *buf, size_t len, unsigned int rflags,
 		err = recv_flags_in(rflags, &ioflags);
 	if (err)
 		return err;
-	if (!rflags) { /* mqdev_receive(): the selector's @prio is unused */
-		ret = mqcore_recv(q->fd, buf, len, ioflags, &ts, &r);
-	} else {
-		ret = mqcore_recv_sel(q->fd, buf, len, ioflags, prio, &ts, &r);
-		if (ret == -EINVAL && !recv_supported(q->fd, ioflags))
-			ret = -EOPNOTSUPP;
-	}
+	ret = mqcore_recv_sel(q->fd, buf, len, ioflags, prio, &ts, &r);
+	if (ret == -EINVAL && rflags && !recv_supported(q->fd, ioflags))
+		ret = -EOPNOTSUPP;
 	if (!info)
 		return ret;
 

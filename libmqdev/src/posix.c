@@ -74,15 +74,21 @@ static void msgsize_set(int fd, uint32_t entry)
 		__atomic_store_n(&msgsize_of[fd], entry, __ATOMIC_RELAXED);
 }
 
+/* @fd's entry: its msgsize + 1, or 0 (unknown).  Inline: every receive. */
+static inline uint32_t msgsize_cached(int fd)
+{
+	if (fd < 0 || fd >= MSGSIZE_FDS)
+		return 0;
+	return __atomic_load_n(&msgsize_of[fd], __ATOMIC_RELAXED);
+}
+
 /* @fd's queue's msgsize: the cached one unless @ask, else GETATTR. */
 static int msgsize_get(int fd, bool ask, uint64_t *msgsize)
 {
 	struct mqlab_attr a;
-	uint32_t entry = 0;
+	uint32_t entry = ask ? 0 : msgsize_cached(fd);
 	int err;
 
-	if (!ask && fd >= 0 && fd < MSGSIZE_FDS)
-		entry = __atomic_load_n(&msgsize_of[fd], __ATOMIC_RELAXED);
 	if (entry) {
 		*msgsize = entry - 1;
 		return 0;
@@ -204,14 +210,16 @@ static int do_timedsend(mqd_t mqdes, const char *msg_ptr, size_t msg_len,
 			unsigned int msg_prio,
 			const struct timespec *abs_timeout)
 {
-	struct mqlab_timespec ts;
-	uint32_t ioflags;
-	int err;
+	struct mqlab_timespec ts = { 0, 0 };
+	uint32_t ioflags = 0;
+	int err = 0;
 
 	/* The kernel checks these before it looks at the descriptor. */
 	if (msg_prio >= MQ_PRIO_MAX)
 		return fail(-EINVAL);
-	err = mqposix_abstime(abs_timeout, &ioflags, &ts);
+	/* mq_send(): no timeout to decode, no call. */
+	if (abs_timeout)
+		err = mqposix_abstime(abs_timeout, &ioflags, &ts);
 	if (!err)
 		err = mqcore_send(mqdes, msg_ptr, msg_len, msg_prio, ioflags,
 				  &ts);
@@ -236,28 +244,37 @@ static ssize_t do_timedreceive(mqd_t mqdes, char *msg_ptr, size_t msg_len,
 			       unsigned int *msg_prio,
 			       const struct timespec *abs_timeout)
 {
-	struct mqlab_timespec ts;
+	struct mqlab_timespec ts = { 0, 0 };
+	uint32_t entry = msgsize_cached(mqdes);
+	uint32_t ioflags = 0;
 	struct mqlab_recv r;
 	uint64_t msgsize;
-	uint32_t ioflags;
 	ssize_t ret;
 	int err;
 
-	err = mqposix_abstime(abs_timeout, &ioflags, &ts);
-	if (err)
-		return fail(err);
+	/* mq_receive(): no timeout to decode, no call. */
+	if (abs_timeout) {
+		err = mqposix_abstime(abs_timeout, &ioflags, &ts);
+		if (err)
+			return fail(err);
+	}
 	/*
 	 * POSIX: a buffer smaller than the queue's mq_msgsize is EMSGSIZE,
 	 * whatever the next message's size; but a descriptor that may not
 	 * receive is EBADF first, as in the kernel.  The msgsize is known
 	 * from the first receive on (msgsize_of); a short buffer asks again,
-	 * so that a stale entry never makes EMSGSIZE up.
+	 * so that a stale entry never makes EMSGSIZE up.  The usual case, a
+	 * known msgsize and a buffer that holds it, takes no call.
 	 */
-	err = msgsize_get(mqdes, false, &msgsize);
-	if (!err && msg_len < msgsize)
-		err = msgsize_get(mqdes, true, &msgsize);
-	if (err)
-		return fail(err);
+	if (entry && msg_len >= entry - 1) {
+		msgsize = entry - 1;
+	} else {
+		err = msgsize_get(mqdes, false, &msgsize);
+		if (!err && msg_len < msgsize)
+			err = msgsize_get(mqdes, true, &msgsize);
+		if (err)
+			return fail(err);
+	}
 	if (msg_len < msgsize) {
 		int fl = fcntl(mqdes, F_GETFL);
 
