@@ -436,8 +436,7 @@ struct llist_node *mqlab_spares_take(struct mqlab_segcache *c);
 struct page *mqlab_page_get(struct llist_node **spares, u32 *used);
 void mqlab_spares_done(struct mqlab_segcache *c, struct llist_node *spares,
 		       u32 used);
-void mqlab_pages_free(struct mqlab_segcache *c, struct list_head *pages,
-		      u32 n);
+void mqlab_pages_free(struct mqlab_segcache *c, struct list_head *pages, u32 n);
 void mqlab_spares_drain(struct mqlab_segcache *c);
 
 /* expire.c: messages with a time to live (MQLAB_IOC_SEND_TTL) */

@@ -43,8 +43,8 @@
 /* What queue @c keeps: one message of its msgsize, at most the cap. */
 static u32 mqlab_spares_max(struct mqlab_segcache *c)
 {
-	const struct mqlab_queue *q = container_of(c, struct mqlab_queue,
-						   spares);
+	const struct mqlab_queue *q =
+		container_of(c, struct mqlab_queue, spares);
 
 	return min_t(u64, DIV_ROUND_UP_ULL(q->msgsize, PAGE_SIZE),
 		     MQLAB_SPARES_MAX);
@@ -92,8 +92,7 @@ void mqlab_spares_done(struct mqlab_segcache *c, struct llist_node *spares,
  * Free the @n payload pages @pages of a message of @c's queue: as many
  * as there is room for become spares, the rest go back to the allocator.
  */
-void mqlab_pages_free(struct mqlab_segcache *c, struct list_head *pages,
-		      u32 n)
+void mqlab_pages_free(struct mqlab_segcache *c, struct list_head *pages, u32 n)
 {
 	struct llist_node *first = NULL, *last = NULL, *node;
 	struct page *page, *tmp;
