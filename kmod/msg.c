@@ -13,15 +13,15 @@
  *     are not all woken for one message.
  *   - Wake-ups are issued after the queue lock is dropped.
  *
- *   - A message is built of pieces of at most a page (as load_msg()
- *     builds a msg_msg), each filled from user space as soon as it is
- *     allocated: no message needs a large contiguous or vmalloc'ed
- *     buffer, and a send whose buffer faults allocates no more than a
- *     page past the fault.
+ *   - A message that fits a page with its header is one allocation;
+ *     a longer one is a header and whole pages (segcache.c), each
+ *     filled from user space as soon as it is had: no message needs a
+ *     large contiguous or vmalloc'ed buffer, and a send whose buffer
+ *     faults takes no more than a page past the fault.  A queue keeps
+ *     the pages of a freed message for its next ones.
  *
  * Batched send/receive (batch.c) loop over mqlab_deliver(), mqlab_peek()
- * and mqlab_dequeue() with mqlab_refill().  Later work hooks in here: a
- * per-queue message cache replaces mqlab_msg_load()/mqlab_msg_free().
+ * and mqlab_dequeue() with mqlab_refill().
  * The trace events (mqueue_lab_trace.h) sit where a message moves: send
  * and receive entry and return, enqueue, dequeue, hand-off, block, wake.
  */
@@ -78,9 +78,25 @@
  *    wake_up_process() after the store makes the task runnable again.
  */
 
-/* Payload bytes in struct mqlab_msg itself, and in each further piece. */
+/*
+ * The longest payload kept in struct mqlab_msg's own allocation; a longer
+ * one is in whole pages of its own (segcache.c), behind a header.
+ */
 #define MQLAB_MSG_INLINE (PAGE_SIZE - sizeof(struct mqlab_msg))
-#define MQLAB_SEG_DATA (PAGE_SIZE - sizeof(struct mqlab_msg_seg))
+
+/*
+ * The header of a message longer than MQLAB_MSG_INLINE: its payload is
+ * in @pages (page->lru), in order, every page full but the last.
+ */
+struct mqlab_msg_paged {
+	struct list_head pages; /* immutable once queued */
+	struct mqlab_msg msg; /* last: its data[] is empty */
+};
+
+static struct mqlab_msg_paged *mqlab_msg_paged(const struct mqlab_msg *msg)
+{
+	return container_of(msg, struct mqlab_msg_paged, msg);
+}
 
 /*
  * Small messages, header and payload in one object, come from caches of
@@ -89,7 +105,7 @@
  * message of up to 32 bytes one of 96, as kmalloc-96 gave it.  The caches
  * are SLAB_ACCOUNT, so a message stays charged to the sender's memory
  * cgroup as GFP_KERNEL_ACCOUNT charged it.  Larger messages keep kmalloc,
- * in pieces of at most a page.
+ * and those longer than MQLAB_MSG_INLINE whole pages (segcache.c).
  */
 static const u32 mqlab_msg_class_len[] = { 32, 64 };
 #define MQLAB_MSG_CLASSES ARRAY_SIZE(mqlab_msg_class_len)
@@ -158,11 +174,6 @@ void mqlab_msg_exit(void)
 		kmem_cache_destroy(mqlab_msg_cache[i]);
 }
 
-static size_t mqlab_msg_head_len(u64 len)
-{
-	return min_t(u64, len, MQLAB_MSG_INLINE);
-}
-
 /*
  * The memory a message of @len payload bytes takes, as allocated by
  * mqlab_msg_load(): what per-user and module-wide limits are charged.
@@ -170,98 +181,132 @@ static size_t mqlab_msg_head_len(u64 len)
 u64 mqlab_msg_charge(u64 len)
 {
 	struct kmem_cache *cache = mqlab_msg_cache_of(len);
-	u64 charge;
 
 	if (cache)
 		return kmem_cache_size(cache);
-	charge = kmalloc_size_roundup(sizeof(struct mqlab_msg) +
-				      mqlab_msg_head_len(len));
-	if (len > MQLAB_MSG_INLINE)
-		charge += DIV_ROUND_UP_ULL(len - MQLAB_MSG_INLINE,
-					   MQLAB_SEG_DATA) *
-			  PAGE_SIZE;
-	return charge;
+	if (len <= MQLAB_MSG_INLINE)
+		return kmalloc_size_roundup(sizeof(struct mqlab_msg) + len);
+	return kmalloc_size_roundup(sizeof(struct mqlab_msg_paged)) +
+	       DIV_ROUND_UP_ULL(len, PAGE_SIZE) * PAGE_SIZE;
 }
 
 void mqlab_msg_free(struct mqlab_msg *msg)
 {
 	struct kmem_cache *cache = mqlab_msg_cache_of(msg->len);
-	struct mqlab_msg_seg *seg = msg->next, *next;
+	struct mqlab_msg_paged *pm;
 
-	for (; seg; seg = next) {
-		next = seg->next;
-		kfree(seg);
-	}
 	put_pid(msg->sender);
-	if (cache)
+	if (cache) {
 		kmem_cache_free(cache, msg);
-	else
+	} else if (msg->len <= MQLAB_MSG_INLINE) {
 		kfree(msg);
+	} else {
+		pm = mqlab_msg_paged(msg);
+		mqlab_pages_free(msg->spares, &pm->pages,
+				 DIV_ROUND_UP(msg->len, PAGE_SIZE));
+		kfree(pm);
+	}
 }
 
 /*
- * The one place that allocates a message: @len bytes from @buf, piece by
- * piece.  The small caches are SLAB_ACCOUNT and the rest is
+ * A message longer than MQLAB_MSG_INLINE: a header, and the payload
+ * page by page, each filled from user space as soon as it is had; the
+ * queue's spare pages first (segcache.c).  On a fault the pages had so
+ * far go back, and no more than one page past the fault was taken.
+ */
+static struct mqlab_msg *mqlab_msg_load_paged(struct mqlab_segcache *c,
+					      const void __user *buf, u32 len)
+{
+	struct llist_node *spares;
+	struct mqlab_msg_paged *pm;
+	struct page *page;
+	int ret = -EFAULT;
+	u32 used = 0, nr = 0;
+	size_t chunk;
+	u32 done;
+
+	pm = kmalloc(sizeof(*pm), GFP_KERNEL_ACCOUNT);
+	if (!pm)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&pm->pages);
+	pm->msg.len = len;
+	pm->msg.sender = NULL;
+	pm->msg.spares = c;
+
+	spares = mqlab_spares_take(c);
+	for (done = 0; done < len; done += chunk) {
+		chunk = min_t(size_t, len - done, PAGE_SIZE);
+		page = mqlab_page_get(&spares, &used);
+		if (!page) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		list_add_tail(&page->lru, &pm->pages);
+		nr++;
+		if (copy_from_user(page_address(page), buf + done, chunk))
+			goto out_free;
+	}
+	mqlab_spares_done(c, spares, used);
+	return &pm->msg;
+
+out_free:
+	mqlab_spares_done(c, spares, used);
+	mqlab_pages_free(c, &pm->pages, nr);
+	kfree(pm);
+	return ERR_PTR(ret);
+}
+
+/*
+ * The one place that allocates a message: @len bytes from @buf, for
+ * @q.  The small caches are SLAB_ACCOUNT and the rest is
  * GFP_KERNEL_ACCOUNT: all of it is charged to the sender's memory cgroup.
- * Only @len and the payload are filled in.  ERR_PTR(-ENOMEM) or
+ * Only @len, @spares and the payload are filled in.  ERR_PTR(-ENOMEM) or
  * ERR_PTR(-EFAULT).
  */
-static struct mqlab_msg *mqlab_msg_load(const void __user *buf, u32 len)
+static struct mqlab_msg *mqlab_msg_load(const struct mqlab_queue *q,
+					const void __user *buf, u32 len)
 {
 	struct kmem_cache *cache = mqlab_msg_cache_of(len);
-	size_t chunk = mqlab_msg_head_len(len);
-	struct mqlab_msg_seg **tail, *seg;
 	struct mqlab_msg *msg;
-	int ret = -EFAULT;
 
+	/*
+	 * The spares are the one part of a queue that building a message
+	 * changes; they need no lock (segcache.c).
+	 */
+	if (len > MQLAB_MSG_INLINE)
+		return mqlab_msg_load_paged((struct mqlab_segcache *)&q->spares,
+					    buf, len);
 	if (cache)
 		msg = kmem_cache_alloc(cache, GFP_KERNEL);
 	else
-		msg = kmalloc(sizeof(*msg) + chunk, GFP_KERNEL_ACCOUNT);
+		msg = kmalloc(sizeof(*msg) + len, GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	msg->len = len;
 	msg->sender = NULL;
-	msg->next = NULL;
-	if (copy_from_user(msg->data, buf, chunk))
-		goto out_free;
-
-	for (tail = &msg->next; len > chunk; tail = &seg->next) {
-		buf += chunk;
-		len -= chunk;
-		chunk = min_t(size_t, len, MQLAB_SEG_DATA);
-		seg = kmalloc(sizeof(*seg) + chunk, GFP_KERNEL_ACCOUNT);
-		if (!seg) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
-		seg->next = NULL;
-		*tail = seg;
-		if (copy_from_user(seg->data, buf, chunk))
-			goto out_free;
+	msg->spares = NULL;
+	if (copy_from_user(msg->data, buf, len)) {
+		mqlab_msg_free(msg);
+		return ERR_PTR(-EFAULT);
 	}
 	return msg;
-
-out_free:
-	mqlab_msg_free(msg);
-	return ERR_PTR(ret);
 }
 
-/* Copy the payload of @msg to @buf, piece by piece; 0 or -EFAULT. */
+/* Copy the payload of @msg to @buf, page by page; 0 or -EFAULT. */
 int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
 {
-	size_t chunk = mqlab_msg_head_len(msg->len);
-	const struct mqlab_msg_seg *seg;
-	u32 left = msg->len - chunk;
+	struct page *page;
+	u32 left = msg->len;
+	size_t chunk;
 
-	if (copy_to_user(buf, msg->data, chunk))
-		return -EFAULT;
-	for (seg = msg->next; seg; seg = seg->next) {
-		buf += chunk;
-		chunk = min_t(size_t, left, MQLAB_SEG_DATA);
-		left -= chunk;
-		if (copy_to_user(buf, seg->data, chunk))
+	if (left <= MQLAB_MSG_INLINE)
+		return copy_to_user(buf, msg->data, left) ? -EFAULT : 0;
+	list_for_each_entry(page, &mqlab_msg_paged(msg)->pages, lru) {
+		chunk = min_t(size_t, left, PAGE_SIZE);
+		if (copy_to_user(buf, page_address(page), chunk))
 			return -EFAULT;
+		buf += chunk;
+		left -= chunk;
 	}
 	return 0;
 }
@@ -272,16 +317,19 @@ int mqlab_msg_store(void __user *buf, const struct mqlab_msg *msg)
  */
 void mqlab_msg_copy(void *dst, const struct mqlab_msg *msg)
 {
-	size_t chunk = mqlab_msg_head_len(msg->len);
-	const struct mqlab_msg_seg *seg;
-	u32 left = msg->len - chunk;
+	struct page *page;
+	u32 left = msg->len;
+	size_t chunk;
 
-	memcpy(dst, msg->data, chunk);
-	for (seg = msg->next; seg; seg = seg->next) {
+	if (left <= MQLAB_MSG_INLINE) {
+		memcpy(dst, msg->data, left);
+		return;
+	}
+	list_for_each_entry(page, &mqlab_msg_paged(msg)->pages, lru) {
+		chunk = min_t(size_t, left, PAGE_SIZE);
+		memcpy(dst, page_address(page), chunk);
 		dst += chunk;
-		chunk = min_t(size_t, left, MQLAB_SEG_DATA);
 		left -= chunk;
-		memcpy(dst, seg->data, chunk);
 	}
 }
 
@@ -405,6 +453,8 @@ void mqlab_msg_free_all(struct mqlab_queue *q)
 {
 	mqlab_msg_free_tree(&q->msgs.rb_root);
 	q->msgs = RB_ROOT_CACHED;
+	/* After the messages, which give their pages back to it. */
+	mqlab_spares_drain(&q->spares);
 }
 
 /*
@@ -732,7 +782,7 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 	if (len > q->msgsize)
 		return ERR_PTR(-EMSGSIZE);
 
-	msg = mqlab_msg_load(buf, len);
+	msg = mqlab_msg_load(q, buf, len);
 	if (IS_ERR(msg))
 		return msg;
 	msg->len = len;

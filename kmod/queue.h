@@ -37,6 +37,7 @@
 #include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
@@ -89,13 +90,12 @@ struct mqlab_create {
 };
 
 /*
- * The payload beyond what fits in the message's own allocation, in
- * pieces of at most a page each (as load_msg() builds a msg_msg), so
- * that no message needs a large contiguous or vmalloc'ed buffer.
+ * The spare payload pages of a queue's large messages (segcache.c): a
+ * lock-free list, bounded, empty (all zero) when the queue is allocated.
  */
-struct mqlab_msg_seg {
-	struct mqlab_msg_seg *next; /* immutable once queued */
-	u8 data[];
+struct mqlab_segcache {
+	struct llist_head free; /* linked through each page's first bytes */
+	atomic_t nr; /* pages in @free, or taken from it and not yet used */
 };
 
 /*
@@ -110,7 +110,8 @@ struct mqlab_msg {
 	struct rb_node node; /* in mqlab_queue.msgs; queue lock */
 	u64 timestamp_ns; /* CLOCK_MONOTONIC at enqueue; queue lock */
 	struct pid *sender; /* sender's thread group; immutable */
-	struct mqlab_msg_seg *next; /* the rest of the payload; immutable */
+	/* len > MQLAB_MSG_INLINE: where its pages go back; immutable */
+	struct mqlab_segcache *spares;
 	kuid_t uid; /* sender's uid; immutable */
 	u32 prio; /* immutable */
 	u32 len; /* payload bytes; immutable */
@@ -227,6 +228,7 @@ struct mqlab_queue {
 	struct mqlab_notify_reg notify;
 
 	wait_queue_head_t poll_wq; /* poll(2) only; has its own lock */
+	struct mqlab_segcache spares; /* segcache.c; atomics, no lock */
 };
 
 /* A consistent copy of a queue's owner, group and mode (owner.c). */
@@ -425,6 +427,17 @@ int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
 int mqlab_recv_batch(struct mqlab_queue *q,
 		     struct mqlab_batch_msg __user *umsgs, u32 count,
 		     bool nonblock, const struct mqlab_deadline *dl);
+
+/*
+ * segcache.c: the pages of messages longer than MQLAB_MSG_INLINE, and
+ * each queue's spares of them.
+ */
+struct llist_node *mqlab_spares_take(struct mqlab_segcache *c);
+struct page *mqlab_page_get(struct llist_node **spares, u32 *used);
+void mqlab_spares_done(struct mqlab_segcache *c, struct llist_node *spares,
+		       u32 used);
+void mqlab_pages_free(struct mqlab_segcache *c, struct list_head *pages, u32 n);
+void mqlab_spares_drain(struct mqlab_segcache *c);
 
 /* expire.c: messages with a time to live (MQLAB_IOC_SEND_TTL) */
 void mqlab_expire_add(struct mqlab_queue *q, const struct mqlab_msg *msg);
