@@ -84,24 +84,27 @@ static int mqlab_batch_check(const struct mqlab_queue *q,
 }
 
 /*
- * Build the small messages b->msg[@i .. @n - 1] of one cache, described
- * by checked descriptors: one slab call, one sender reference count
- * update, and each payload copied in one user access window.  @return
- * how many were built (the first that faults ends them), or -ENOMEM.
+ * Build small messages from the checked descriptors b->d[@i .. @n - 1]:
+ * those that share the first one's cache in one slab call, one sender
+ * reference count update, and each payload copied in one user access
+ * window.  @return how many were built, at least one unless the first
+ * faults (then 0) or there is no memory (-ENOMEM); those that share the
+ * cache but were not built faulted.
  */
-static int mqlab_batch_build_small(struct mqlab_batch_ctx *b, u32 i, u32 n)
+static int mqlab_batch_build_small(struct mqlab_batch_ctx *b, u32 i, u32 n,
+				   u32 *run)
 {
 	struct pid *pid = task_tgid(current);
 	kuid_t uid = current_uid();
 	struct mqlab_msg *msg;
 	u32 j;
 
-	if (!mqlab_msg_alloc_bulk(b->d[i].len, n - i, &b->msg[i]))
+	*run = mqlab_msg_alloc_run(&b->d[i], n - i, &b->msg[i]);
+	if (!*run)
 		return -ENOMEM;
+	n = i + *run;
 	for (j = i; j < n; j++) {
 		msg = b->msg[j];
-		/* The bulk has the run's first length: set each one's. */
-		msg->len = b->d[j].len;
 		if (mqlab_msg_fill_small(msg, u64_to_user_ptr(b->d[j].buf)))
 			break;
 		msg->prio = b->d[j].prio;
@@ -124,51 +127,41 @@ static u32 mqlab_batch_build(const struct mqlab_queue *q,
 			     struct mqlab_batch_ctx *b, u32 count, int *err)
 {
 	struct mqlab_msg *msg;
-	u32 i = 0, n;
-	int ret, built;
+	u32 good, i, n, run;
+	int ret = 0, built;
 
-	while (i < count) {
-		ret = mqlab_batch_check(q, &b->d[i]);
+	/* The first bad descriptor ends the batch. */
+	for (good = 0; good < count; good++) {
+		ret = mqlab_batch_check(q, &b->d[good]);
 		if (ret)
-			goto out_err;
+			break;
+	}
+	for (i = 0; i < good; i += built) {
 		if (!mqlab_msg_small(b->d[i].len)) {
 			msg = mqlab_msg_build(q, u64_to_user_ptr(b->d[i].buf),
 					      b->d[i].len, b->d[i].prio);
 			if (IS_ERR(msg)) {
-				ret = PTR_ERR(msg);
-				goto out_err;
+				*err = PTR_ERR(msg);
+				return i;
 			}
-			b->msg[i++] = msg;
+			b->msg[i] = msg;
+			built = 1;
 			continue;
 		}
-		/* A run of small messages of one cache, up to a bad one. */
-		for (n = i + 1; n < count; n++) {
-			if (!mqlab_msg_small(b->d[n].len) ||
-			    !mqlab_msg_same_class(b->d[i].len, b->d[n].len))
-				break;
-			ret = mqlab_batch_check(q, &b->d[n]);
-			if (ret)
-				break;
-		}
-		built = mqlab_batch_build_small(b, i, n);
+		for (n = i + 1; n < good && mqlab_msg_small(b->d[n].len); n++)
+			;
+		built = mqlab_batch_build_small(b, i, n, &run);
 		if (built < 0) {
-			ret = built;
-			goto out_err;
+			*err = built;
+			return i;
 		}
-		i += built;
-		if (i < n) {
-			ret = -EFAULT;
-			goto out_err;
+		if (built < run) {
+			*err = -EFAULT;
+			return i + built;
 		}
-		if (ret)
-			goto out_err; /* descriptor @n */
 	}
-	*err = 0;
-	return i;
-
-out_err:
 	*err = ret;
-	return i;
+	return good;
 }
 
 /*
@@ -285,7 +278,11 @@ static u32 mqlab_batch_take(struct mqlab_queue *q, struct mqlab_batch_ctx *b,
 		}
 		mqlab_dequeue(q, msg);
 		q->received++;
-		mqlab_refill(q, wake);
+		/* mqlab_refill(), which only tells poll() with no sender. */
+		if (unlikely(q->nr_send_waiters))
+			mqlab_refill(q, wake);
+		else if (q->curmsgs < q->maxmsg)
+			wake->poll |= EPOLLOUT | EPOLLWRNORM;
 		b->msg[i] = msg;
 	}
 	return i;

@@ -79,6 +79,8 @@ static inline ktime_t mqlab_timens_to_host(ktime_t tim)
  */
 static inline u64 mqlab_timens_from_host_off(u64 ns, ktime_t off)
 {
+	if (likely(!off))
+		return ns; /* the initial namespace */
 	if (off < 0)
 		return ns < (u64)-off ? 0 : ns + off;
 	return ktime_add_safe(ns, off);

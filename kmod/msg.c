@@ -93,7 +93,6 @@
  */
 static const u32 mqlab_msg_class_len[] = { 32, 64 };
 #define MQLAB_MSG_CLASSES ARRAY_SIZE(mqlab_msg_class_len)
-#define MQLAB_MSG_SMALL 64 /* the largest class */
 static struct kmem_cache *mqlab_msg_cache[MQLAB_MSG_CLASSES];
 
 /* The cache that holds a message of @len bytes, or NULL: kmalloc. */
@@ -248,35 +247,25 @@ out_free:
 }
 
 /*
- * Batches (batch.c): a message of @len bytes is small, one object of a
- * small cache with all its payload inline, so that messages of one class
- * come and go in bulk and are copied in one user access window each.
+ * Batches (batch.c): the small messages of descriptors @d, up to @nr of
+ * them, all small (mqlab_msg_small()), as many as share the cache of
+ * the first, in one slab call.  As mqlab_msg_load() leaves them, but
+ * with no payload yet and @sender NULL: the caller fills both in.
+ * @return how many were allocated, 0 for none (no memory).
  */
-bool mqlab_msg_small(u32 len)
+u32 mqlab_msg_alloc_run(const struct mqlab_batch_msg *d, u32 nr,
+			struct mqlab_msg **msgs)
 {
-	return len <= MQLAB_MSG_SMALL;
-}
-
-/* Whether messages of @a and @b bytes, both small, share a cache. */
-bool mqlab_msg_same_class(u32 a, u32 b)
-{
-	return mqlab_msg_cache_of(a) == mqlab_msg_cache_of(b);
-}
-
-/*
- * @nr small messages of @len bytes, in one slab call: all or none (0).
- * As mqlab_msg_load() leaves them, but with no payload yet and
- * @sender NULL: the caller fills both in.
- */
-u32 mqlab_msg_alloc_bulk(u32 len, u32 nr, struct mqlab_msg **msgs)
-{
-	struct kmem_cache *cache = mqlab_msg_cache_of(len);
+	struct kmem_cache *cache = mqlab_msg_cache_of(d[0].len);
 	u32 i;
 
+	for (i = 1; i < nr && mqlab_msg_cache_of(d[i].len) == cache; i++)
+		;
+	nr = i;
 	if (!kmem_cache_alloc_bulk(cache, GFP_KERNEL, nr, (void **)msgs))
 		return 0;
 	for (i = 0; i < nr; i++) {
-		msgs[i]->len = len;
+		msgs[i]->len = d[i].len;
 		msgs[i]->sender = NULL;
 		msgs[i]->next = NULL;
 		msgs[i]->ttl_ms = 0;
