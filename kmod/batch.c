@@ -362,8 +362,8 @@ static u32 mqlab_batch_store(struct mqlab_batch_ctx *b, u32 n,
 		d->prio = msg->prio;
 		d->pid = pid;
 		d->uid = uid;
-		d->timestamp_ns = mqlab_timens_from_host_off(msg->timestamp_ns,
-							     off);
+		d->timestamp_ns =
+			mqlab_timens_from_host_off(msg->timestamp_ns, off);
 	}
 	/* Only whole descriptors count. */
 	left = copy_to_user(umsgs, b->d, i * sizeof(*d));

@@ -719,8 +719,8 @@ void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
  * mqlab_deliver() with the enqueue time @now_ns, which the messages of
  * one batch share (batch.c).  Caller must hold queue lock.
  */
-void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg,
-		      u64 now_ns, struct mqlab_wake *wake)
+void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		      struct mqlab_wake *wake)
 {
 	lockdep_assert_held(&q->lock);
 

@@ -387,8 +387,8 @@ bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake);
 void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake);
-void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg,
-		      u64 now_ns, struct mqlab_wake *wake);
+void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		      struct mqlab_wake *wake);
 void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake);
 /*
  * msg.c: small messages, of up to MQLAB_MSG_SMALL bytes, are one object
