@@ -21,10 +21,14 @@
  * The return value is the sendmmsg()/recvmmsg() one: how many messages
  * were moved, or the error when none was.
  */
+#include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "queue.h"
@@ -69,14 +73,95 @@ static bool mqlab_wake_pending(const struct mqlab_wake *wake)
 	return wake->task || wake->nr_more || wake->poll || wake->notice.owner;
 }
 
-/* One message of a send batch, checked and built; or an ERR_PTR. */
-static struct mqlab_msg *mqlab_batch_build(const struct mqlab_queue *q,
-					   const struct mqlab_batch_msg *d)
+/* Descriptor @d of a send batch, checked: 0 or -errno. */
+static int mqlab_batch_check(const struct mqlab_queue *q,
+			     const struct mqlab_batch_msg *d)
 {
 	trace_mqlab_send(q, d->len, d->prio);
 	if (d->prio >= MQLAB_PRIO_MAX || d->pid || d->uid || d->timestamp_ns)
-		return ERR_PTR(-EINVAL);
-	return mqlab_msg_build(q, u64_to_user_ptr(d->buf), d->len, d->prio);
+		return -EINVAL;
+	return d->len > q->msgsize ? -EMSGSIZE : 0;
+}
+
+/*
+ * Build small messages from the checked descriptors b->d[@i .. @n - 1]:
+ * those that share the first one's cache in one slab call, one sender
+ * reference count update, and each payload copied in one user access
+ * window.  @return how many were built, at least one unless the first
+ * faults (then 0) or there is no memory (-ENOMEM); those that share the
+ * cache but were not built faulted.
+ */
+static int mqlab_batch_build_small(struct mqlab_batch_ctx *b, u32 i, u32 n,
+				   u32 *run)
+{
+	struct pid *pid = task_tgid(current);
+	kuid_t uid = current_uid();
+	struct mqlab_msg *msg;
+	u32 j;
+
+	*run = mqlab_msg_alloc_run(&b->d[i], n - i, &b->msg[i]);
+	if (!*run)
+		return -ENOMEM;
+	n = i + *run;
+	for (j = i; j < n; j++) {
+		msg = b->msg[j];
+		if (mqlab_msg_fill_small(msg, u64_to_user_ptr(b->d[j].buf)))
+			break;
+		msg->prio = b->d[j].prio;
+		msg->uid = uid;
+		msg->sender = pid;
+	}
+	if (j > i)
+		refcount_add(j - i, &pid->count);
+	if (j < n)
+		mqlab_msg_free_bulk(&b->msg[j], n - j);
+	return j - i;
+}
+
+/*
+ * Check and build the messages of the @count descriptors of @b, in
+ * order, until one is bad.  @return how many were built; *@err is the
+ * error of the one that ended them.
+ */
+static u32 mqlab_batch_build(const struct mqlab_queue *q,
+			     struct mqlab_batch_ctx *b, u32 count, int *err)
+{
+	struct mqlab_msg *msg;
+	u32 good, i, n, run;
+	int ret = 0, built;
+
+	/* The first bad descriptor ends the batch. */
+	for (good = 0; good < count; good++) {
+		ret = mqlab_batch_check(q, &b->d[good]);
+		if (ret)
+			break;
+	}
+	for (i = 0; i < good; i += built) {
+		if (!mqlab_msg_small(b->d[i].len)) {
+			msg = mqlab_msg_build(q, u64_to_user_ptr(b->d[i].buf),
+					      b->d[i].len, b->d[i].prio);
+			if (IS_ERR(msg)) {
+				*err = PTR_ERR(msg);
+				return i;
+			}
+			b->msg[i] = msg;
+			built = 1;
+			continue;
+		}
+		for (n = i + 1; n < good && mqlab_msg_small(b->d[n].len); n++)
+			;
+		built = mqlab_batch_build_small(b, i, n, &run);
+		if (built < 0) {
+			*err = built;
+			return i;
+		}
+		if (built < run) {
+			*err = -EFAULT;
+			return i + built;
+		}
+	}
+	*err = ret;
+	return good;
 }
 
 /*
@@ -91,7 +176,7 @@ static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
 {
 	struct mqlab_waiter w = {};
 	struct mqlab_wake wake;
-	u64 held = 0;
+	u64 held = 0, now;
 	u32 i = 0, j;
 	int ret;
 
@@ -103,8 +188,10 @@ static int mqlab_send_msgs(struct mqlab_file *pf, struct mqlab_queue *q,
 			ret = mqlab_dead_unlock(q);
 			return i ? i : ret;
 		}
+		/* Those that go in under one lock share their enqueue time. */
+		now = ktime_get_ns();
 		while (i < n && q->curmsgs < q->maxmsg)
-			mqlab_deliver(q, b->msg[i++], &wake);
+			mqlab_deliver_at(q, b->msg[i++], now, &wake);
 		if (i == n || nonblock)
 			goto out_unlock;
 		/* Those we handed over must not wait for us: wake them. */
@@ -148,27 +235,19 @@ int mqlab_send_batch(struct mqlab_file *pf, struct mqlab_queue *q,
 		     bool nonblock, const struct mqlab_deadline *dl)
 {
 	struct mqlab_batch_ctx *b;
-	struct mqlab_msg *msg;
 	u32 n, i;
-	int ret = 0;
+	int ret;
 
 	b = mqlab_batch_get(umsgs, count);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 
 	/* A bad message ends the batch before it (sendmmsg()). */
-	for (n = 0; n < count; n++) {
-		msg = mqlab_batch_build(q, &b->d[n]);
-		if (IS_ERR(msg)) {
-			ret = PTR_ERR(msg);
-			break;
-		}
-		b->msg[n] = msg;
-	}
+	n = mqlab_batch_build(q, b, count, &ret);
 	if (n) {
 		ret = mqlab_send_msgs(pf, q, b, n, nonblock, dl);
-		for (i = ret > 0 ? ret : 0; i < n; i++)
-			mqlab_msg_free(b->msg[i]);
+		i = ret > 0 ? ret : 0;
+		mqlab_msg_free_bulk(&b->msg[i], n - i);
 	}
 	kfree(b);
 	trace_mqlab_send_return(q, ret);
@@ -199,7 +278,11 @@ static u32 mqlab_batch_take(struct mqlab_queue *q, struct mqlab_batch_ctx *b,
 		}
 		mqlab_dequeue(q, msg);
 		q->received++;
-		mqlab_refill(q, wake);
+		/* mqlab_refill(), which only tells poll() with no sender. */
+		if (unlikely(q->nr_send_waiters))
+			mqlab_refill(q, wake);
+		else if (q->curmsgs < q->maxmsg)
+			wake->poll |= EPOLLOUT | EPOLLWRNORM;
 		b->msg[i] = msg;
 	}
 	return i;
@@ -242,29 +325,50 @@ static void mqlab_batch_putback(struct mqlab_queue *q,
 
 /*
  * Copy the @n messages of @b to their buffers and descriptors.  Stops
- * at the first fault; @return how many were copied.
+ * at the first fault; @return how many were copied.  What a receiver
+ * learns of the sender is computed once per run of one sender, and the
+ * time namespace's offset once; the descriptors go out in one copy.
  */
 static u32 mqlab_batch_store(struct mqlab_batch_ctx *b, u32 n,
 			     struct mqlab_batch_msg __user *umsgs)
 {
-	struct mqlab_msginfo info;
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct user_namespace *user_ns = current_user_ns();
+	ktime_t off = mqlab_timens_monotonic_offset();
+	const struct mqlab_msg *msg = b->msg[0];
+	struct pid *sender = msg->sender;
+	u32 pid = pid_nr_ns(sender, ns);
+	kuid_t kuid = msg->uid;
+	u32 uid = from_kuid_munged(user_ns, kuid);
 	struct mqlab_batch_msg *d;
+	unsigned long left;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		d = &b->d[i];
-		if (mqlab_msg_store(u64_to_user_ptr(d->buf), b->msg[i]))
+		msg = b->msg[i];
+		if (mqlab_msg_store_fast(u64_to_user_ptr(b->d[i].buf), msg))
 			break;
-		mqlab_msg_info(b->msg[i], &info);
+		if (msg->sender != sender) {
+			sender = msg->sender;
+			pid = pid_nr_ns(sender, ns);
+		}
+		if (!uid_eq(msg->uid, kuid)) {
+			kuid = msg->uid;
+			uid = from_kuid_munged(user_ns, kuid);
+		}
 		/* @buf goes back as it came; the rest is output. */
-		d->len = info.len;
-		d->prio = info.prio;
-		d->pid = info.pid;
-		d->uid = info.uid;
-		d->timestamp_ns = info.timestamp_ns;
-		if (copy_to_user(&umsgs[i], d, sizeof(*d)))
-			break;
+		d = &b->d[i];
+		d->len = msg->len;
+		d->prio = msg->prio;
+		d->pid = pid;
+		d->uid = uid;
+		d->timestamp_ns =
+			mqlab_timens_from_host_off(msg->timestamp_ns, off);
 	}
+	/* Only whole descriptors count. */
+	left = copy_to_user(umsgs, b->d, i * sizeof(*d));
+	if (left)
+		i -= DIV_ROUND_UP(left, sizeof(*d));
 	return i;
 }
 
@@ -334,8 +438,7 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 	if (i < n)
 		mqlab_batch_putback(q, b, &b->msg[i], n - i);
 	ret = i ? i : -EFAULT;
-	while (i--)
-		mqlab_msg_free(b->msg[i]);
+	mqlab_msg_free_bulk(b->msg, i);
 out_free:
 	kfree(b);
 	trace_mqlab_receive_return(q, ret, NULL);

@@ -88,18 +88,23 @@ static inline ktime_t mqlab_timens_to_host(ktime_t tim)
 }
 
 /*
- * A host CLOCK_MONOTONIC time in ns, as current's time namespace reads
- * it; 0 for a time before that namespace's clock started.
+ * A host CLOCK_MONOTONIC time in ns, as a time namespace whose offset is
+ * @off (mqlab_timens_monotonic_offset()) reads it; 0 for a time before
+ * that namespace's clock started.
  */
-static inline u64 mqlab_timens_from_host(u64 ns)
+static inline u64 mqlab_timens_from_host_off(u64 ns, ktime_t off)
 {
-	ktime_t off = mqlab_timens_monotonic_offset();
-
-	if (!off) /* the initial namespace: no call of ktime_add_safe() */
-		return ns;
+	if (likely(!off))
+		return ns; /* the initial namespace */
 	if (off < 0)
 		return ns < (u64)-off ? 0 : ns + off;
 	return ktime_add_safe(ns, off);
+}
+
+/* The same with the offset of current's namespace, read each time. */
+static inline u64 mqlab_timens_from_host(u64 ns)
+{
+	return mqlab_timens_from_host_off(ns, mqlab_timens_monotonic_offset());
 }
 
 /*

@@ -109,7 +109,6 @@ static struct mqlab_msg_paged *mqlab_msg_paged(const struct mqlab_msg *msg)
  */
 static const u32 mqlab_msg_class_len[] = { 32, 64 };
 #define MQLAB_MSG_CLASSES ARRAY_SIZE(mqlab_msg_class_len)
-#define MQLAB_MSG_SMALL 64 /* the largest class */
 static struct kmem_cache *mqlab_msg_cache[MQLAB_MSG_CLASSES];
 
 /* The cache that holds a message of @len bytes, or NULL: kmalloc. */
@@ -290,6 +289,118 @@ static struct mqlab_msg *mqlab_msg_load(const struct mqlab_queue *q,
 		return ERR_PTR(-EFAULT);
 	}
 	return msg;
+}
+
+/*
+ * Batches (batch.c): the small messages of descriptors @d, up to @nr of
+ * them, all small (mqlab_msg_small()), as many as share the cache of
+ * the first, in one slab call.  As mqlab_msg_load() leaves them, but
+ * with no payload yet and @sender NULL: the caller fills both in.
+ * @return how many were allocated, 0 for none (no memory).
+ */
+u32 mqlab_msg_alloc_run(const struct mqlab_batch_msg *d, u32 nr,
+			struct mqlab_msg **msgs)
+{
+	struct kmem_cache *cache = mqlab_msg_cache_of(d[0].len);
+	u32 i;
+
+	for (i = 1; i < nr && mqlab_msg_cache_of(d[i].len) == cache; i++)
+		;
+	nr = i;
+	if (!kmem_cache_alloc_bulk(cache, GFP_KERNEL, nr, (void **)msgs))
+		return 0;
+	for (i = 0; i < nr; i++) {
+		msgs[i]->len = d[i].len;
+		msgs[i]->sender = NULL;
+		msgs[i]->spares = NULL;
+		msgs[i]->ttl_ms = 0;
+	}
+	return nr;
+}
+
+/*
+ * Free @nr messages: the sender references of a run of one sender are
+ * dropped at once, and small messages of one cache go back in one slab
+ * call.  The array is clobbered.
+ */
+void mqlab_msg_free_bulk(struct mqlab_msg **msgs, u32 nr)
+{
+	struct kmem_cache *cache;
+	struct pid *pid;
+	u32 i, j;
+
+	for (i = 0; i < nr; i = j) {
+		pid = msgs[i]->sender;
+		for (j = i + 1; j < nr && msgs[j]->sender == pid; j++)
+			;
+		/* We hold j - i references: this leaves at least one. */
+		if (pid && j - i > 1)
+			WARN_ON(refcount_sub_and_test(j - i - 1, &pid->count));
+		put_pid(pid);
+	}
+	for (i = 0; i < nr; i = j) {
+		cache = mqlab_msg_cache_of(msgs[i]->len);
+		for (j = i + 1; cache && j < nr &&
+				mqlab_msg_cache_of(msgs[j]->len) == cache;
+		     j++)
+			;
+		if (!cache) {
+			msgs[i]->sender = NULL; /* put above */
+			mqlab_msg_free(msgs[i]);
+			continue;
+		}
+		kmem_cache_free_bulk(cache, j - i, (void **)&msgs[i]);
+	}
+}
+
+/*
+ * The payload of small message @msg (@msg->len bytes) from @buf in one
+ * user access window, without the object check of copy_from_user():
+ * the length is bounded here by the inline payload's size, and the
+ * window holds nothing but the loads.  0 or -EFAULT.
+ */
+int mqlab_msg_fill_small(struct mqlab_msg *msg, const void __user *buf)
+{
+	u32 len = msg->len;
+	u8 *dst = msg->data;
+
+	if (WARN_ON_ONCE(len > MQLAB_MSG_SMALL))
+		return -EFAULT;
+	if (!user_read_access_begin(buf, len))
+		return -EFAULT;
+	for (; len >= 8; len -= 8, dst += 8, buf += 8)
+		unsafe_get_user(*(u64 *)dst, (const u64 __user *)buf, efault);
+	if (len >= 4) {
+		unsafe_get_user(*(u32 *)dst, (const u32 __user *)buf, efault);
+		len -= 4, dst += 4, buf += 4;
+	}
+	for (; len; len--, dst++, buf++)
+		unsafe_get_user(*dst, (const u8 __user *)buf, efault);
+	user_read_access_end();
+	return 0;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/*
+ * Copy the payload of @msg to @buf, as mqlab_msg_store(); a small one in
+ * one user access window (see mqlab_msg_fill_small()).
+ */
+int mqlab_msg_store_fast(void __user *buf, const struct mqlab_msg *msg)
+{
+	if (msg->len > MQLAB_MSG_SMALL)
+		return mqlab_msg_store(buf, msg);
+	if (!user_write_access_begin(buf, msg->len))
+		return -EFAULT;
+	unsafe_copy_to_user(buf, msg->data, msg->len, efault);
+	user_write_access_end();
+	return 0;
+
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 /* Copy the payload of @msg to @buf, page by page; 0 or -EFAULT. */
@@ -666,12 +777,22 @@ bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake)
 {
+	mqlab_deliver_at(q, msg, ktime_get_ns(), wake);
+}
+
+/*
+ * mqlab_deliver() with the enqueue time @now_ns, which the messages of
+ * one batch share (batch.c).  Caller must hold queue lock.
+ */
+void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		      struct mqlab_wake *wake)
+{
 	lockdep_assert_held(&q->lock);
 
-	msg->timestamp_ns = ktime_get_ns();
+	msg->timestamp_ns = now_ns;
 	q->sent++;
 
-	if (mqlab_handoff(q, msg, wake))
+	if (q->nr_recv_waiters && mqlab_handoff(q, msg, wake))
 		return;
 
 	mqlab_enqueue(q, msg, wake);

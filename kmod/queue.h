@@ -389,7 +389,25 @@ bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake);
 void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake);
+void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		      struct mqlab_wake *wake);
 void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake);
+/*
+ * msg.c: small messages, of up to MQLAB_MSG_SMALL bytes, are one object
+ * of a small cache each, with all the payload inline; batch.c moves
+ * them in bulk.
+ */
+#define MQLAB_MSG_SMALL 64 /* the largest class (msg.c) */
+static inline bool mqlab_msg_small(u32 len)
+{
+	return len <= MQLAB_MSG_SMALL;
+}
+
+u32 mqlab_msg_alloc_run(const struct mqlab_batch_msg *d, u32 nr,
+			struct mqlab_msg **msgs);
+void mqlab_msg_free_bulk(struct mqlab_msg **msgs, u32 nr);
+int mqlab_msg_fill_small(struct mqlab_msg *msg, const void __user *buf);
+int mqlab_msg_store_fast(void __user *buf, const struct mqlab_msg *msg);
 int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
 	       struct list_head *waiters, u32 *nr_waiters,
 	       const struct mqlab_deadline *dl) __releases(&q->lock);
