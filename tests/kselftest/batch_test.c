@@ -568,7 +568,13 @@ TEST_F(batch, blocked_recv_woken_once_takes_the_batch)
 		CHILD_CHECK(ret == 5);
 		CHILD_CHECK(got(&r[0], "m0") && got(&r[4], "m4"));
 		fprintf(stderr, "# receiver: %ld voluntary switches\n", before);
-		CHILD_CHECK(before == 1);
+		/*
+		 * Woken once: no wake-up per message, none that sends it
+		 * back to sleep.  0 is once too: the wake-up came between
+		 * its unlock and schedule(), which then did not switch
+		 * (seen on a loaded host with -smp 2).
+		 */
+		CHILD_CHECK(before <= 1);
 		_exit(0);
 	}
 	ASSERT_WAITERS(self->fd, false, 1);
