@@ -294,7 +294,7 @@ static int ctl_unlink(const char *name, size_t len, uint32_t flags,
 			*errp = -EOPNOTSUPP;
 			return 1;
 		}
-		err = lab_ioctl(fd, MQLAB_IOC_UNLINK, &u);
+		err = mqcore_ioctl(fd, MQLAB_IOC_UNLINK, &u);
 		if (!err || err == -ENOENT || err == -EPERM) {
 			ctl_give(fd);
 			*errp = err;
