@@ -417,15 +417,6 @@ out_unlock:
  * MQLAB_IOC_UNLINK through @file: remove the name now; the queue lives
  * on while fds are bound to it, unless @flags has MQLAB_UNLINK_DESTROY
  * (destroy.c).  Who may: mqlab_may_unlink().
- *
- * MQLAB_UNLINK_SAME_CRED: only if the caller runs with the very struct
- * cred the fd was opened with, which do_dentry_open() took from the
- * opener; commit_creds() replaces it at every change and fork() gives
- * the child its own, so equal pointers mean that a fresh open() now
- * would get the same f_cred, and so the same answer.  It lets
- * libmqdev keep one fd per process for UNLINK: an open() and a close()
- * of the device are about half the instructions of a whole
- * create+close+unlink (docs/PERFORMANCE.md, "Create and unlink").
  */
 int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
 		 u32 flags)
@@ -433,8 +424,6 @@ int mqlab_unlink(const struct file *file, const char *name, u32 name_len,
 	struct mqlab_queue *q;
 	int ret;
 
-	if ((flags & MQLAB_UNLINK_SAME_CRED) && file->f_cred != current_cred())
-		return -ESTALE;
 	mutex_lock(&mqlab_table_mutex);
 	q = mqlab_lookup(mqlab_ns_current(), name, name_len);
 	if (!q) {

@@ -207,106 +207,6 @@ static int any_fd(const char *path)
 	return fd;
 }
 
-/*
- * One fd of the default device per process for UNLINK, so that an
- * unlink is one ioctl instead of open() + ioctl + close() (which cost
- * twice the unlink itself: docs/PERFORMANCE.md, "Create and unlink").
- * It is opened at the first unlink, close-on-exec, and used with
- * MQLAB_UNLINK_SAME_CRED: the device refuses it (ESTALE) unless the
- * caller's credentials are still the opener's, which a set*id() or a
- * fork() changes; then a fresh fd replaces it.  So every answer is the
- * one a fresh fd would give.  Threads take it with an atomic exchange
- * (a second thread meanwhile opens its own, and closes it if the slot
- * was refilled).  ctl_feat: the device's features, read once with the
- * fd (the fd pins the module, so they cannot change while it is held);
- * ctl_none: the device has no MQLAB_FEAT_UNLINK_CRED, do as before.
- * The fd is moved to CTL_FD_MIN or above, out of the way of programs
- * (and tests) that count on open() returning the lowest free number,
- * as mq_open() and mq_unlink() of the kernel's mq leave it; 63 is the
- * last slot of the kernel's initial fd table on 64-bit, so that this
- * grows no table.  A program that closes or dup2()s over the fd behind
- * the library's back: any answer that the device cannot give to this
- * call (it gives 0, ENOENT, EPERM or ESTALE) means that the number is
- * not ours any more, so it is forgotten, not closed, and the unlink is
- * made through a fresh fd.
- */
-#define CTL_FD_MIN	63
-
-static int ctl_fd = -1;
-static uint64_t ctl_feat;
-static bool ctl_none;
-
-static int any_fd(const char *path);
-
-/* The kept fd, or a new one; -1 if the device cannot be used so. */
-static int ctl_take(void)
-{
-	struct mqlab_version v;
-	int fd = __atomic_exchange_n(&ctl_fd, -1, __ATOMIC_ACQUIRE);
-	int hi;
-
-	if (fd >= 0 || __atomic_load_n(&ctl_none, __ATOMIC_RELAXED))
-		return fd;
-	fd = any_fd(NULL);
-	if (fd < 0)
-		return -1;
-	if (mqcore_version_fd(fd, &v) ||
-	    !(v.features & MQLAB_FEAT_UNLINK_CRED)) {
-		__atomic_store_n(&ctl_none, true, __ATOMIC_RELAXED);
-		close(fd);
-		return -1;
-	}
-	__atomic_store_n(&ctl_feat, v.features, __ATOMIC_RELAXED);
-	hi = fcntl(fd, F_DUPFD_CLOEXEC, CTL_FD_MIN);
-	close(fd);
-	return hi < 0 ? -1 : hi;
-}
-
-static void ctl_give(int fd)
-{
-	int none = -1;
-
-	if (!__atomic_compare_exchange_n(&ctl_fd, &none, fd, false,
-					 __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		close(fd);
-}
-
-/* UNLINK through the kept fd: 1 when done (*@errp is the answer). */
-static int ctl_unlink(const char *name, size_t len, uint32_t flags,
-		      int *errp)
-{
-	struct mqlab_unlink u;
-	int fd, err, tries;
-
-	memset(&u, 0, sizeof(u));
-	u.name = (uintptr_t)name;
-	u.name_len = (uint32_t)len;
-	u.flags = flags | MQLAB_UNLINK_SAME_CRED;
-	/* ESTALE: credentials changed (or a fork()): once more, fresh. */
-	for (tries = 0; tries < 2; tries++) {
-		fd = ctl_take();
-		if (fd < 0)
-			return 0;
-		if ((flags & MQLAB_UNLINK_DESTROY) &&
-		    !(__atomic_load_n(&ctl_feat, __ATOMIC_RELAXED) &
-		      MQLAB_FEAT_DESTROY)) {
-			ctl_give(fd);
-			*errp = -EOPNOTSUPP;
-			return 1;
-		}
-		err = mqcore_ioctl(fd, MQLAB_IOC_UNLINK, &u);
-		if (!err || err == -ENOENT || err == -EPERM) {
-			ctl_give(fd);
-			*errp = err;
-			return 1;
-		}
-		if (err != -ESTALE)
-			break;
-		close(fd);
-	}
-	return 0;
-}
-
 int mqcore_unlink(const char *path, const char *name, size_t len,
 		  uint32_t flags)
 {
@@ -314,8 +214,6 @@ int mqcore_unlink(const char *path, const char *name, size_t len,
 	struct mqlab_version v;
 	int fd, err;
 
-	if (!path && ctl_unlink(name, len, flags, &err))
-		return err;
 	fd = any_fd(path);
 	if (fd < 0)
 		return fd;

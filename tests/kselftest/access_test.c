@@ -345,51 +345,6 @@ TEST_F(access, unlink_owner_others_root)
 }
 
 /*
- * MQLAB_UNLINK_SAME_CRED (MQLAB_FEAT_UNLINK_CRED): an fd kept for
- * UNLINK answers only while the caller's credentials are the ones it
- * was opened with.  Root's fd: fine for root; ESTALE (and the queue
- * stays) after setuid() to nobody, where a plain UNLINK through the
- * same fd would still use root's right; ESTALE in a fork()ed child
- * even with equal credentials.  A fresh fd of nobody's then says
- * EPERM, as a plain unlink by nobody does.
- */
-TEST_F(access, unlink_same_cred)
-{
-	const char *name = mqk_name(_metadata, &self->k, "same");
-	const __u32 same = MQLAB_UNLINK_SAME_CRED;
-	__u32 len = strlen(name);
-	int ctl = mqk_open(O_RDONLY);
-	pid_t pid;
-
-	ASSERT_LE(0, ctl);
-	ASSERT_FEATURE(ctl, MQLAB_FEAT_UNLINK_CRED);
-	close(mqk_create(_metadata, name, O_RDWR, 0666, 2, 8));
-	EXPECT_EQ(0, mqk_unlink_len(ctl, name, len, same));
-	EXPECT_EQ(-ENOENT, mqk_unlink_len(ctl, name, len, same));
-
-	close(mqk_create(_metadata, name, O_RDWR, 0666, 2, 8));
-	pid = mqk_fork(_metadata, &self->k);
-	if (pid == 0) {
-		int fd;
-
-		CHILD_CHECK(mqk_unlink_len(ctl, name, len, same) == -ESTALE);
-		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
-		CHILD_CHECK(mqk_unlink_len(ctl, name, len, same) == -ESTALE);
-		fd = mqk_open(O_RDONLY);
-		CHILD_CHECK(fd >= 0);
-		CHILD_CHECK(mqk_unlink_len(fd, name, len, same) == -EPERM);
-		CHILD_CHECK(mqk_try_bind(name, O_RDWR, 0) == 0);
-		_exit(0);
-	}
-	ASSERT_EQ(0, mqk_reap(&self->k, pid));
-	/* still there: root's kept fd did not unlink it for nobody */
-	EXPECT_EQ(0, mqk_unlink_len(ctl, name, len,
-				    same | MQLAB_UNLINK_DESTROY));
-	EXPECT_EQ(-ENOENT, mqk_unlink(name));
-	close(ctl);
-}
-
-/*
  * /proc/mqueue-lab shows a reader the queues it owns or could bind, and
  * the administrator also the unlinked ones that fds keep alive.
  * /proc/mqueue-lab-users shows a reader its own charges, and the

@@ -311,12 +311,9 @@ FIXTURE_VARIANT(unlink_args) {
 	int error;
 };
 
-/*
- * The lowest bit without a meaning (bit 0 is MQLAB_UNLINK_DESTROY,
- * bit 1 MQLAB_UNLINK_SAME_CRED).
- */
+/* The lowest bit without a meaning (bit 0 is MQLAB_UNLINK_DESTROY). */
 FIXTURE_VARIANT_ADD(unlink_args, flags_low_bit) {
-	.flags = MQLAB_UNLINK_SAME_CRED << 1, .error = EINVAL,
+	.flags = MQLAB_UNLINK_DESTROY << 1, .error = EINVAL,
 };
 
 FIXTURE_VARIANT_ADD(unlink_args, flags_high_bit) {

@@ -361,8 +361,7 @@ TEST_F(destroy, bad_input)
 					  MQLAB_UNLINK_DESTROY));
 	EXPECT_EQ(-EINVAL, mqk_unlink_len(fd, self->name,
 					  strlen(self->name),
-					  MQLAB_UNLINK_DESTROY |
-					  MQLAB_UNLINK_SAME_CRED << 1));
+					  MQLAB_UNLINK_DESTROY | 2));
 	EXPECT_EQ(-EFAULT, mqk_unlink_len(fd, self->k.badptr, 8,
 					  MQLAB_UNLINK_DESTROY));
 	close(fd);

@@ -8,7 +8,6 @@
  * case is reported as skipped, with the reason.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -504,71 +503,6 @@ START_TEST(test_blocking_wakeup)
 }
 END_TEST
 
-/* How many fds this process has open. */
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
-/* Make @name (root's, mode 0666) and close it. */
-static void make_queue(const char *name)
-{
-	struct mqdev *h;
-
-	ck_assert_int_eq(mqdev_open(name, O_RDWR | O_CREAT | O_EXCL, 0666,
-				    &small_opts, &h), 0);
-	mqdev_close(h);
-}
-
-/*
- * mqdev_unlink() keeps one fd of the device per process (core.c), and
- * gives the answers of a fresh fd all the same: one fd, however many
- * unlinks; root's after set*id() to nobody does not unlink root's queue
- * (EPERM, as a fresh fd of nobody's); a fork()ed child unlinks with its
- * own (equal) credentials.
- */
-START_TEST(test_unlink_kept_fd)
-{
-	char other[80];
-	int before, i, st;
-	pid_t child;
-
-	snprintf(other, sizeof(other), "%s-other", qname);
-	before = fd_count();
-	for (i = 0; i < 20; i++) {
-		make_queue(other);
-		ck_assert_int_eq(mqdev_unlink(other), 0);
-		ck_assert_int_eq(mqdev_unlink(other), -ENOENT);
-	}
-	ck_assert_int_le(fd_count(), before + 1);
-
-	make_queue(other);
-	child = fork();
-	ck_assert_int_ge(child, 0);
-	if (child == 0) {
-		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-			_exit(2);
-		_exit(mqdev_unlink(other) == -EPERM ? 0 : 3);
-	}
-	ck_assert_int_eq(waitpid(child, &st, 0), child);
-	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	child = fork();
-	ck_assert_int_ge(child, 0);
-	if (child == 0)
-		_exit(mqdev_unlink(other) == 0 ? 0 : 4);
-	ck_assert_int_eq(waitpid(child, &st, 0), child);
-	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ck_assert_int_eq(mqdev_unlink(other), -ENOENT);
-}
-END_TEST
-
 START_TEST(test_opts_size)
 {
 	struct {
@@ -614,7 +548,6 @@ int main(void)
 		{ "attr", test_chmod_chown },
 		{ "unlink", test_unlink },
 		{ "unlink", test_destroy },
-		{ "unlink", test_unlink_kept_fd },
 		{ "poll", test_poll },
 		{ "poll", test_blocking_wakeup },
 	};

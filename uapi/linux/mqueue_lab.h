@@ -156,17 +156,8 @@
  *	queue's memory and charge go with its last fd, as after an unlink;
  *	/proc/mqueue-lab shows it as "destroyed" meanwhile.  Who may: as
  *	for a plain unlink.
- *	With MQLAB_UNLINK_SAME_CRED (MQLAB_FEAT_UNLINK_CRED) the unlink is
- *	made only if the caller's credentials are the very ones the fd was
- *	opened with (the same struct cred: no set*id(), capset() or other
- *	change since, and not another process, a fork()ed child included);
- *	else it fails with ESTALE and nothing is done.  With it a library
- *	may keep one fd per process for UNLINK instead of opening the
- *	device for every call, and still get exactly the answer a fresh
- *	fd would get: it opens a new fd on ESTALE.
  *	Errors: ENOENT (no such name), EPERM (not the owner), EINVAL
- *	(unknown flag, and as for BIND), ENAMETOOLONG (as for BIND),
- *	ESTALE (MQLAB_UNLINK_SAME_CRED, credentials changed).
+ *	(unknown flag, and as for BIND), ENAMETOOLONG (as for BIND).
  *
  * MQLAB_IOC_CHOWN  (in: struct mqlab_chown; MQLAB_FEAT_CHOWN)
  *	Any fd, bound or not.  Change the permission bits, owner and/or
@@ -519,8 +510,6 @@
 #define MQLAB_FEAT_EXPIRE	_BITULL(11)
 /* Names are per IPC namespace (see "IPC namespaces" above) */
 #define MQLAB_FEAT_IPCNS	_BITULL(12)
-/* MQLAB_UNLINK_SAME_CRED: unlink only with the opener's own credentials */
-#define MQLAB_FEAT_UNLINK_CRED	_BITULL(16)
 /* Every feature bit this header defines (a module may set fewer). */
 #define MQLAB_FEAT_ALL		(MQLAB_FEAT_NOTIFY | MQLAB_FEAT_TIMEOUT | \
 				 MQLAB_FEAT_ACCOUNT | MQLAB_FEAT_TIMENS | \
@@ -528,8 +517,7 @@
 				 MQLAB_FEAT_KERNEL_LIMITS | MQLAB_FEAT_BATCH | \
 				 MQLAB_FEAT_DESTROY | MQLAB_FEAT_PEEK | \
 				 MQLAB_FEAT_SELECT | MQLAB_FEAT_CHOWN | \
-				 MQLAB_FEAT_EXPIRE | MQLAB_FEAT_IPCNS | \
-				 MQLAB_FEAT_UNLINK_CRED)
+				 MQLAB_FEAT_EXPIRE | MQLAB_FEAT_IPCNS)
 
 struct mqlab_version {
 	__u32 major;		/* MQLAB_VERSION_MAJOR */
@@ -563,9 +551,7 @@ struct mqlab_bind {
 
 /* struct mqlab_unlink.flags */
 #define MQLAB_UNLINK_DESTROY	_BITUL(0)	/* end the queue too (EIDRM) */
-/* only with the credentials the fd was opened with, else ESTALE */
-#define MQLAB_UNLINK_SAME_CRED	_BITUL(1)
-#define MQLAB_UNLINK_FLAGS	(MQLAB_UNLINK_DESTROY | MQLAB_UNLINK_SAME_CRED)
+#define MQLAB_UNLINK_FLAGS	MQLAB_UNLINK_DESTROY
 
 struct mqlab_unlink {
 	__u64 name;		/* user pointer to the name bytes */
