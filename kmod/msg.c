@@ -340,10 +340,9 @@ void mqlab_msg_free_bulk(struct mqlab_msg **msgs, u32 nr)
 	}
 	for (i = 0; i < nr; i = j) {
 		cache = mqlab_msg_cache_of(msgs[i]->len);
-		for (j = i + 1; cache && j < nr &&
-				mqlab_msg_cache_of(msgs[j]->len) == cache;
-		     j++)
-			;
+		for (j = i + 1; cache && j < nr; j++)
+			if (mqlab_msg_cache_of(msgs[j]->len) != cache)
+				break;
 		if (!cache) {
 			msgs[i]->sender = NULL; /* put above */
 			mqlab_msg_free(msgs[i]);
@@ -667,12 +666,10 @@ void mqlab_wake_flush(struct mqlab_queue *q, struct mqlab_wake *wake)
  *
  * Caller must hold queue lock. After return lock isn't held.
  */
-static __always_inline int __mqlab_wait(struct mqlab_queue *q,
-					struct mqlab_waiter *w,
-					struct list_head *waiters,
-					u32 *nr_waiters,
-					const struct mqlab_deadline *dl)
-	__releases(&q->lock)
+static __always_inline int
+__mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
+	     struct list_head *waiters, u32 *nr_waiters,
+	     const struct mqlab_deadline *dl) __releases(&q->lock)
 {
 	ktime_t expires, *until;
 	bool capped;
