@@ -613,6 +613,23 @@ static inline pid_t mqk_spawn_recv(struct __test_metadata *_metadata,
 	return pid;
 }
 
+/*
+ * Fork a child that sends @text at @prio on @fd (blocking unless the
+ * fd says otherwise) and exits 0 when the send succeeds.
+ */
+static inline pid_t mqk_spawn_send(struct __test_metadata *_metadata,
+				   struct mqk *k, int fd, const char *text,
+				   __u32 prio)
+{
+	pid_t pid = mqk_fork(_metadata, k);
+
+	if (pid == 0) {
+		CHILD_CHECK(mqk_sends(fd, text, prio) == 0);
+		_exit(0);
+	}
+	return pid;
+}
+
 static inline void mqk_ignore_signal(int sig)
 {
 	(void)sig;

@@ -386,11 +386,7 @@ TEST_F(sel, match_moved_in_from_blocked_sender)
 	ASSERT_EQ(0, mqk_sends(fd, "f1", 0));
 	recv = mqk_spawn_recv(_metadata, &self->k, fd, EQ, 4, 0, "late", 4);
 	ASSERT_WAITERS(fd, false, 1);
-	sender = mqk_fork(_metadata, &self->k);
-	if (sender == 0) {
-		CHILD_CHECK(mqk_sends(fd, "late", 4) == 0);
-		_exit(0);
-	}
+	sender = mqk_spawn_send(_metadata, &self->k, fd, "late", 4);
 	ASSERT_WAITERS(fd, true, 1);
 	mqk_expect_msg(_metadata, fd, "f0");
 	ASSERT_EQ(0, mqk_reap(&self->k, sender));
@@ -443,11 +439,7 @@ TEST_F(sel, moved_in_wakes_the_next_match_when_the_first_is_too_small)
 		_exit(0);
 	}
 	ASSERT_WAITERS(fd, false, 2);
-	sender = mqk_fork(_metadata, &self->k);
-	if (sender == 0) {
-		CHILD_CHECK(mqk_sends(fd, "late", 4) == 0);
-		_exit(0);
-	}
+	sender = mqk_spawn_send(_metadata, &self->k, fd, "late", 4);
 	ASSERT_WAITERS(fd, true, 1);
 	/* Frees the slot: "late" moves in and wakes both receivers. */
 	mqk_expect_msg(_metadata, fd, "f0");
