@@ -110,7 +110,11 @@ struct mqlab_msg {
 	struct rb_node node; /* in mqlab_queue.msgs; queue lock */
 	u64 timestamp_ns; /* CLOCK_MONOTONIC at enqueue; queue lock */
 	struct pid *sender; /* sender's thread group; immutable */
-	/* len > MQLAB_MSG_INLINE: where its pages go back; immutable */
+	/*
+	 * len > MQLAB_MSG_INLINE: where its pages go back, in the queue;
+	 * immutable.  Whoever holds the message pins that queue (its fd
+	 * is bound to it), so the message never outlives it.
+	 */
 	struct mqlab_segcache *spares;
 	kuid_t uid; /* sender's uid; immutable */
 	u32 prio; /* immutable */
