@@ -17,6 +17,9 @@ build=$top/build
 mkdir -p "$build"
 MAKE=${MAKE:-make}
 pass=0 fail=0 skip=0 n=0
+# Each failed result, again, for the summary: CI shows the end of a run.
+failed=$build/check-failed.txt
+: > "$failed"
 
 result() { # result STATUS DESCRIPTION [LOG]
 	n=$((n + 1))
@@ -24,6 +27,7 @@ result() { # result STATUS DESCRIPTION [LOG]
 		pass=$((pass + 1)); echo "ok $n - $2"
 	else
 		fail=$((fail + 1)); echo "not ok $n - $2"
+		echo "not ok $n - $2" >> "$failed"
 		[ -n "${3:-}" ] && tail -n 40 "$3" | sed 's/^/#   /'
 	fi
 }
@@ -76,7 +80,10 @@ vm_lane() {
 		[ "$st" = 0 ] || d="$d (log: $vlog)"
 		result "$st" "$d" "$vlog"
 	else
-		result 1 "$name ended without a result line (log: $vlog)" "$vlog"
+		# Which test was running, and how the guest ended.
+		last=$(grep -a '^# ---- ' "$vlog" | tail -n 1)
+		result 1 "$name ended without a result line, after '${last#\# ---- }' (log: $vlog)" "$vlog"
+		tail -n 15 "$vlog" | sed 's/^/#   /' >> "$failed"
 	fi
 }
 
@@ -136,6 +143,10 @@ arm64_lane() {
 }
 
 summary() {
+	if [ -s "$failed" ]; then
+		echo "# what failed, again (each with its log above):"
+		sed 's/^/# /' "$failed"
+	fi
 	echo "$pass passed, $fail failed, $skip skipped"
 	[ "$fail" = 0 ]
 }
