@@ -74,6 +74,7 @@ void mqlab_destroy(struct mqlab_queue *q)
 	/* No TTL message is left to expire (expire.c). */
 	q->nr_ttl = 0;
 	q->next_expiry = U64_MAX;
+	mqlab_room_reset(q); /* 0: the fast paths see it (msg.c) */
 	spin_unlock(&q->lock);
 
 	mqlab_msg_free_tree(&msgs);

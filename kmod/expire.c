@@ -8,7 +8,11 @@
  * milliseconds, so it never expires early.  Each queue counts its
  * queued messages with a TTL (nr_ttl) and keeps a lower bound of their
  * deadlines (next_expiry): a queue whose nr_ttl is 0 does no expiry
- * work at all, only that test (mqlab_lock_unexpired(), queue.h).
+ * work at all, only that test (mqlab_lock_unexpired(), queue.h).  A
+ * send's and a receive's fast paths do not even make that test: they
+ * test q->room, which is 0 while nr_ttl is not (mqlab_room_reset()): a
+ * send tests it anyway (is the queue full?), and for a receive it is
+ * the test of a destroyed queue too.
  *
  * Nothing runs on a timer.  Every path that takes messages or looks at
  * the queue's state (receive, send, the batches, GETATTR, poll) locks
@@ -49,6 +53,7 @@ void mqlab_expire_add(struct mqlab_queue *q, const struct mqlab_msg *msg)
 
 	lockdep_assert_held(&q->lock);
 
+	q->room = 0; /* the fast paths take the slow one: mqlab_room_reset() */
 	if (!q->nr_ttl++ || deadline < q->next_expiry) {
 		q->next_expiry = deadline;
 		/*

@@ -285,7 +285,7 @@ long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
  * call (gcc cannot see that the calls write them first): about 100
  * bytes of stores a message.  None is read before it is written: @req
  * is copied in whole (a short copy returns EFAULT), @info is set by
- * mqlab_receive_sel() (a memset first), @dl by mqlab_get_deadline();
+ * mqlab_receive() or _sel() (a memset first), @dl by mqlab_get_deadline();
  * so the one struct copied out, @req, has every byte written, and the
  * header's rule (no uninitialised byte reaches user space) holds.
  */
@@ -317,9 +317,15 @@ long mqlab_ioc_recv(struct file *file, void __user *argp)
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
-	ret = mqlab_receive_sel(q, sel, req.prio, u64_to_user_ptr(req.buf),
-				req.len, mqlab_nonblock(file, req.flags), &dl,
-				&info);
+	if (likely(!sel))
+		ret = mqlab_receive(q, u64_to_user_ptr(req.buf), req.len,
+				    mqlab_nonblock(file, req.flags), &dl,
+				    &info);
+	else
+		ret = mqlab_receive_sel(q, sel, req.prio,
+					u64_to_user_ptr(req.buf), req.len,
+					mqlab_nonblock(file, req.flags), &dl,
+					&info);
 	if (ret && ret != -EMSGSIZE)
 		return ret;
 

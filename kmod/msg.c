@@ -870,17 +870,34 @@ static noinline int mqlab_send_block(struct mqlab_file *pf,
 	return ret ?: w.result;
 }
 
+/*
+ * A send's fast path found no room (mqlab_send_msg()): true if the queue
+ * is full or destroyed once its expired messages are gone (expire.c).
+ * Queue lock held; it may be dropped and taken again.
+ */
+static noinline bool mqlab_send_full(struct mqlab_queue *q)
+{
+	mqlab_unexpire_locked(q);
+	return q->dead || q->curmsgs >= q->maxmsg;
+}
+
+/*
+ * A queue that uses neither expiry nor destroy pays one test here, as
+ * before either existed: is it full?  @room is 0 while the queue holds
+ * a TTL message and once it is destroyed (mqlab_room_reset()).
+ */
 static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 			  struct mqlab_msg *msg, bool nonblock,
 			  const struct mqlab_deadline *dl)
 {
 	struct mqlab_wake wake = {};
 
-	mqlab_lock_unexpired(q);
-	if (unlikely(q->dead))
-		return mqlab_dead_unlock(q);
-	if (q->curmsgs >= q->maxmsg)
+	spin_lock(&q->lock);
+	if (q->curmsgs >= q->room && mqlab_send_full(q)) {
+		if (unlikely(q->dead))
+			return mqlab_dead_unlock(q);
 		return mqlab_send_block(pf, q, msg, nonblock, dl);
+	}
 	mqlab_deliver(q, msg, &wake);
 	spin_unlock(&q->lock);
 
@@ -968,14 +985,14 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 /*
  * The blocking half of mqlab_receive_msg(): queue lock held, released.
  * 0 with *@msgp handed over, -errno, or MQLAB_WAIT_RETRY: look again.
- * Out of line, so that its waiter, zeroed like every stack variable
- * (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when a message is there.
+ * Out of line (below), so that its waiter, zeroed like every stack
+ * variable (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when a message is
+ * there.
  */
-static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 sel,
-					u32 sel_prio, u32 buf_len,
-					const struct mqlab_deadline *dl,
-					struct mqlab_msg **msgp, u32 *needed)
-	__releases(&q->lock)
+static __always_inline int
+__mqlab_receive_block(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
+		      const struct mqlab_deadline *dl, struct mqlab_msg **msgp,
+		      u32 *needed) __releases(&q->lock)
 {
 	struct mqlab_waiter w = { .buf_len = buf_len,
 				  .sel = sel,
@@ -995,32 +1012,60 @@ static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 sel,
 	return 0;
 }
 
+/* A plain receive's (no selector: nothing to fold in) and a selective one's. */
+static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 buf_len,
+					const struct mqlab_deadline *dl,
+					struct mqlab_msg **msgp, u32 *needed)
+	__releases(&q->lock)
+{
+	return __mqlab_receive_block(q, 0, 0, buf_len, dl, msgp, needed);
+}
+
+static noinline int mqlab_receive_block_sel(struct mqlab_queue *q, u32 sel,
+					    u32 sel_prio, u32 buf_len,
+					    const struct mqlab_deadline *dl,
+					    struct mqlab_msg **msgp,
+					    u32 *needed) __releases(&q->lock)
+{
+	return __mqlab_receive_block(q, sel, sel_prio, buf_len, dl, msgp,
+				     needed);
+}
+
 /*
  * Dequeue a message (the first that selector @sel, @sel_prio matches,
- * select.c) or block; on success *@msgp is ours to free.
+ * select.c) or block; on success *@msgp is ours to free.  Inlined into
+ * mqlab_receive(), where @sel is 0 and every test of it folds away, and
+ * into mqlab_receive_sel().
  */
-static int mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
-			     u32 buf_len, bool nonblock,
-			     const struct mqlab_deadline *dl,
-			     struct mqlab_msg **msgp, u32 *needed)
+static __always_inline int
+mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
+		  bool nonblock, const struct mqlab_deadline *dl,
+		  struct mqlab_msg **msgp, u32 *needed)
 {
 	struct mqlab_msg *msg;
 	int ret;
 
 again:
-	mqlab_lock_unexpired(q);
-	msg = likely(!sel) ? mqlab_peek(q) : mqlab_sel_first(q, sel, sel_prio);
+	spin_lock(&q->lock);
+	/* A TTL message is queued, or the queue is destroyed: room_reset(). */
+	if (unlikely(!q->room)) {
+		mqlab_unexpire_locked(q);
+		if (q->dead)
+			return mqlab_dead_unlock(q);
+	}
+	msg = !sel ? mqlab_peek(q) : mqlab_sel_first(q, sel, sel_prio);
 	if (msg)
 		return mqlab_take(q, msg, buf_len, msgp, needed);
-	/* A destroyed queue is empty: only this slow path looks. */
-	if (unlikely(q->dead))
-		return mqlab_dead_unlock(q);
 	if (nonblock) {
 		spin_unlock(&q->lock);
 		return -EAGAIN;
 	}
 
-	ret = mqlab_receive_block(q, sel, sel_prio, buf_len, dl, msgp, needed);
+	if (!sel)
+		ret = mqlab_receive_block(q, buf_len, dl, msgp, needed);
+	else
+		ret = mqlab_receive_block_sel(q, sel, sel_prio, buf_len, dl,
+					      msgp, needed);
 	/* A matching message was queued, not handed over: take it. */
 	if (unlikely(ret == MQLAB_WAIT_RETRY))
 		goto again;
@@ -1028,27 +1073,20 @@ again:
 }
 
 /*
- * Receive one message into @buf (@buf_len bytes) and describe it in
- * @info: the first one selector @sel (MQLAB_IO_PEEK | MQLAB_IO_PRIO_*,
- * or 0) with @sel_prio matches; a peek leaves it queued (select.c).
- * On -EMSGSIZE, info->len is the size needed.  If the copy to user
- * space faults the message is lost, as with mq_timedreceive().
+ * The body of mqlab_receive() and mqlab_receive_sel(), for a receive
+ * that takes the message.  If the copy to user space faults the message
+ * is lost, as with mq_timedreceive().
  */
-int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
-		      void __user *buf, u32 buf_len, bool nonblock,
-		      const struct mqlab_deadline *dl,
-		      struct mqlab_msginfo *info)
+static __always_inline int __mqlab_receive(struct mqlab_queue *q, u32 sel,
+					   u32 sel_prio, void __user *buf,
+					   u32 buf_len, bool nonblock,
+					   const struct mqlab_deadline *dl,
+					   struct mqlab_msginfo *info)
 {
 	struct mqlab_msg *msg;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
-	if (unlikely(sel & MQLAB_IO_PEEK)) {
-		ret = mqlab_peek_msg(q, sel, sel_prio, buf, buf_len, nonblock,
-				     dl, info);
-		trace_mqlab_receive_return(q, ret, NULL);
-		return ret;
-	}
 	ret = mqlab_receive_msg(q, sel, sel_prio, buf_len, nonblock, dl, &msg,
 				&info->len);
 	if (ret) {
@@ -1065,11 +1103,39 @@ int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 	return ret;
 }
 
+/*
+ * Receive one message into @buf (@buf_len bytes) and describe it in
+ * @info: the first one selector @sel (MQLAB_IO_PEEK | MQLAB_IO_PRIO_*,
+ * not 0: that is mqlab_receive()) with @sel_prio matches; a peek leaves
+ * it queued (select.c).  On -EMSGSIZE, info->len is the size needed.
+ */
+int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+		      void __user *buf, u32 buf_len, bool nonblock,
+		      const struct mqlab_deadline *dl,
+		      struct mqlab_msginfo *info)
+{
+	int ret;
+
+	if (sel & MQLAB_IO_PEEK) {
+		memset(info, 0, sizeof(*info));
+		ret = mqlab_peek_msg(q, sel, sel_prio, buf, buf_len, nonblock,
+				     dl, info);
+		trace_mqlab_receive_return(q, ret, NULL);
+		return ret;
+	}
+	return __mqlab_receive(q, sel, sel_prio, buf, buf_len, nonblock, dl,
+			       info);
+}
+
+/*
+ * Receive the next message, as mqlab_receive_sel() without a selector:
+ * a queue that uses none of them pays for none (docs/SEMANTICS.md).
+ */
 int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
 		  struct mqlab_msginfo *info)
 {
-	return mqlab_receive_sel(q, 0, 0, buf, buf_len, nonblock, dl, info);
+	return __mqlab_receive(q, 0, 0, buf, buf_len, nonblock, dl, info);
 }
 
 /*

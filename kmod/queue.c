@@ -167,6 +167,7 @@ static struct mqlab_queue *mqlab_queue_alloc(const struct mqlab_bind *req,
 	q->gid = file->f_cred->fsgid;
 	q->mode = req->mode & ~current_umask();
 	q->maxmsg = c->maxmsg;
+	q->room = q->maxmsg;
 	q->msgsize = c->msgsize;
 	q->charge = mqlab_queue_charge(q->maxmsg, q->msgsize);
 	q->mq_bytes = c->mq_bytes;

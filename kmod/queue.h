@@ -212,6 +212,12 @@ struct mqlab_queue {
 	spinlock_t lock; /* protects everything below */
 	struct rb_root_cached msgs; /* leftmost = next message to receive */
 	u64 curmsgs;
+	/*
+	 * @maxmsg, or 0 while the queue holds a message with a TTL or once
+	 * it is destroyed: the one word the fast paths of a send and of a
+	 * receive test for all three (mqlab_room_reset(), msg.c).
+	 */
+	u64 room;
 	u64 curbytes;
 	u64 sent;
 	u64 received;
@@ -469,13 +475,14 @@ bool mqlab_expire_cap(struct mqlab_queue *q, clockid_t clock, ktime_t **until,
 long mqlab_ioc_send_ttl(struct file *file, void __user *argp);
 
 /*
- * Lock @q, with no expired message left in it.  The whole cost on a
- * queue without TTL messages is the test of @nr_ttl.
+ * With @q locked, leave no expired message in it; the lock may be
+ * dropped and taken again.  The whole cost on a queue without TTL
+ * messages is the test of @nr_ttl.
  */
-static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
-	__acquires(&q->lock)
+static inline void mqlab_unexpire_locked(struct mqlab_queue *q)
 {
-	spin_lock(&q->lock);
+	lockdep_assert_held(&q->lock);
+
 	while (unlikely(q->nr_ttl) && !q->dead &&
 	       ktime_get_ns() >= q->next_expiry) {
 		spin_unlock(&q->lock);
@@ -484,12 +491,32 @@ static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
 	}
 }
 
+/* Lock @q, with no expired message left in it. */
+static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
+	__acquires(&q->lock)
+{
+	spin_lock(&q->lock);
+	mqlab_unexpire_locked(q);
+}
+
+/*
+ * @room after @nr_ttl or @dead changed: 0 while the queue holds a TTL
+ * message or is destroyed, so that the fast paths of a send and a
+ * receive (msg.c) test one word for both.  Caller must hold queue lock.
+ */
+static inline void mqlab_room_reset(struct mqlab_queue *q)
+{
+	lockdep_assert_held(&q->lock);
+
+	q->room = q->nr_ttl || q->dead ? 0 : q->maxmsg;
+}
+
 /* A message with a TTL left the queue.  Caller must hold queue lock. */
 static inline void mqlab_expire_del(struct mqlab_queue *q,
 				    const struct mqlab_msg *msg)
 {
-	if (unlikely(msg->ttl_ms))
-		q->nr_ttl--;
+	if (unlikely(msg->ttl_ms) && !--q->nr_ttl)
+		mqlab_room_reset(q);
 }
 
 /* destroy.c: MQLAB_UNLINK_DESTROY, the end of a queue (EIDRM) */
