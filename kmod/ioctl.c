@@ -289,57 +289,78 @@ long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
  * so the one struct copied out, @req, has every byte written, and the
  * header's rule (no uninitialised byte reaches user space) holds.
  */
-long mqlab_ioc_recv(struct file *file, void __user *argp)
+static __always_inline long __mqlab_ioc_recv(struct file *file,
+					     void __user *argp,
+					     struct mqlab_recv *req, u32 sel)
 {
 	struct mqlab_queue *q;
 	struct mqlab_msginfo info __uninitialized;
 	struct mqlab_deadline dl __uninitialized;
+	int ret;
+
+	/* At most one selector, for a priority that exists (select.c). */
+	if ((sel & MQLAB_IO_PRIO_SEL) &&
+	    (hweight32(sel & MQLAB_IO_PRIO_SEL) > 1 ||
+	     req->prio >= MQLAB_PRIO_MAX))
+		return -EINVAL;
+	ret = mqlab_get_deadline(req->flags, &req->timeout, &dl);
+	if (ret)
+		return ret;
+	if (trace_mqlab_receive_enabled())
+		mqlab_trace_recv(file, req);
+	q = mqlab_io_queue(file, FMODE_READ);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+
+	if (!sel)
+		ret = mqlab_receive(q, u64_to_user_ptr(req->buf), req->len,
+				    mqlab_nonblock(file, req->flags), &dl,
+				    &info);
+	else
+		ret = mqlab_receive_sel(q, sel, req->prio,
+					u64_to_user_ptr(req->buf), req->len,
+					mqlab_nonblock(file, req->flags), &dl,
+					&info);
+	if (ret && ret != -EMSGSIZE)
+		return ret;
+
+	/* The input fields go back as they came; the outputs are set. */
+	req->len = info.len;
+	/* EMSGSIZE leaves a selector's @prio, for the retry. */
+	if (!ret || !(sel & MQLAB_IO_PRIO_SEL))
+		req->prio = info.prio;
+	req->pid = info.pid;
+	req->uid = info.uid;
+	req->timestamp_ns = info.timestamp_ns;
+	if (copy_to_user(argp, req, sizeof(*req)))
+		return -EFAULT;
+	return ret;
+}
+
+/* A receive with a peek or selector flag (select.c). */
+static noinline long mqlab_ioc_recv_sel(struct file *file, void __user *argp,
+					struct mqlab_recv *req, u32 sel)
+{
+	return __mqlab_ioc_recv(file, argp, req, sel);
+}
+
+/*
+ * A plain receive tests the peek and selector flags once, here, and
+ * pays nothing else for them: __mqlab_ioc_recv() folds with @sel 0.
+ */
+long mqlab_ioc_recv(struct file *file, void __user *argp)
+{
 	struct mqlab_recv req __uninitialized;
 	u32 sel;
-	int ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 	if ((req.flags & ~MQLAB_IO_RECV_FLAGS) || req.pad)
 		return -EINVAL;
 	sel = req.flags & (MQLAB_IO_PEEK | MQLAB_IO_PRIO_SEL);
-	/* At most one selector, for a priority that exists (select.c). */
-	if (unlikely(sel & MQLAB_IO_PRIO_SEL) &&
-	    (hweight32(sel & MQLAB_IO_PRIO_SEL) > 1 ||
-	     req.prio >= MQLAB_PRIO_MAX))
-		return -EINVAL;
-	ret = mqlab_get_deadline(req.flags, &req.timeout, &dl);
-	if (ret)
-		return ret;
-	if (trace_mqlab_receive_enabled())
-		mqlab_trace_recv(file, &req);
-	q = mqlab_io_queue(file, FMODE_READ);
-	if (IS_ERR(q))
-		return PTR_ERR(q);
-
-	if (likely(!sel))
-		ret = mqlab_receive(q, u64_to_user_ptr(req.buf), req.len,
-				    mqlab_nonblock(file, req.flags), &dl,
-				    &info);
-	else
-		ret = mqlab_receive_sel(q, sel, req.prio,
-					u64_to_user_ptr(req.buf), req.len,
-					mqlab_nonblock(file, req.flags), &dl,
-					&info);
-	if (ret && ret != -EMSGSIZE)
-		return ret;
-
-	/* The input fields go back as they came; the outputs are set. */
-	req.len = info.len;
-	/* EMSGSIZE leaves a selector's @prio, for the retry. */
-	if (!ret || !(sel & MQLAB_IO_PRIO_SEL))
-		req.prio = info.prio;
-	req.pid = info.pid;
-	req.uid = info.uid;
-	req.timestamp_ns = info.timestamp_ns;
-	if (copy_to_user(argp, &req, sizeof(req)))
-		return -EFAULT;
-	return ret;
+	if (unlikely(sel))
+		return mqlab_ioc_recv_sel(file, argp, &req, sel);
+	return __mqlab_ioc_recv(file, argp, &req, 0);
 }
 
 long mqlab_ioc_getattr(struct file *file, void __user *argp)

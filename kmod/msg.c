@@ -906,11 +906,14 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
 }
 
 /*
- * A message of @len bytes from @buf at @prio from the current task, for
- * @q; ERR_PTR(-EMSGSIZE), ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).
+ * A message of @len bytes from @buf at @prio with a time to live of
+ * @ttl_ms (0: none, expire.c) from the current task, for @q;
+ * ERR_PTR(-EMSGSIZE), ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).  Inlined
+ * into mqlab_send(); mqlab_msg_build() is it for batch.c.
  */
-struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
-				  const void __user *buf, u32 len, u32 prio)
+static __always_inline struct mqlab_msg *
+__mqlab_msg_build(const struct mqlab_queue *q, const void __user *buf, u32 len,
+		  u32 prio, u32 ttl_ms)
 {
 	struct mqlab_msg *msg;
 
@@ -924,8 +927,14 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 	msg->prio = prio;
 	msg->uid = current_uid();
 	msg->sender = get_pid(task_tgid(current));
-	msg->ttl_ms = 0;
+	msg->ttl_ms = ttl_ms;
 	return msg;
+}
+
+struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
+				  const void __user *buf, u32 len, u32 prio)
+{
+	return __mqlab_msg_build(q, buf, len, prio, 0);
 }
 
 /*
@@ -940,12 +949,11 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 	struct mqlab_msg *msg;
 	int ret;
 
-	msg = mqlab_msg_build(q, buf, len, prio);
+	msg = __mqlab_msg_build(q, buf, len, prio, ttl_ms);
 	if (IS_ERR(msg)) {
 		ret = PTR_ERR(msg);
 		goto out;
 	}
-	msg->ttl_ms = ttl_ms; /* 0: none (expire.c) */
 
 	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
 	if (ret)
