@@ -386,6 +386,83 @@ TEST_F(batch, priorities_and_fifo_across_a_batch)
 	EXPECT_EQ(5, mqk_attr(_metadata, self->fd).received);
 }
 
+/*
+ * The sender of each message, in a receive batch of messages from two
+ * senders with different pids and uids: the kernel works out what a
+ * receiver sees of the sender once per run of one sender's messages
+ * (mqlab_batch_store()), so the queue holds runs of one and of two.
+ */
+TEST_F(batch, recv_mixed_senders_each_its_own)
+{
+	/* 'A': this process, as root; 'B': a child, as MQK_NOBODY */
+	static const char order[] = "ABABBAA";
+	enum { N = sizeof(order) - 1, PRIO = 3 };
+	char text[N][MSGSIZE], bufs[N + 1][MSGSIZE], c;
+	struct mqlab_batch_msg m[N + 1];
+	const char *name;
+	int go[2], done[2], i;
+	pid_t b;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to switch to uid %d", MQK_NOBODY);
+	/* distinct payloads of distinct lengths: "A0", "B1.", "A2..", ... */
+	for (i = 0; i < N; i++)
+		snprintf(text[i], MSGSIZE, "%c%d%.*s", order[i], i, i,
+			 "......");
+	close(self->fd);
+	name = mqk_name(_metadata, &self->k, "mixed");
+	/* others may write: B opens it as nobody */
+	self->fd = mqk_create(_metadata, name, O_RDWR, 0622, N + 1, MSGSIZE);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	b = mqk_fork(_metadata, &self->k);
+	if (b == 0) {
+		int fd;
+
+		close(go[1]);
+		close(done[0]);
+		CHILD_CHECK(mqk_become(MQK_NOBODY, MQK_NOBODY) == 0);
+		fd = mqk_open_bind(name, O_WRONLY);
+		CHILD_CHECK(fd >= 0);
+		/* one message per byte read, each acknowledged */
+		while (read(go[0], &c, 1) == 1) {
+			i = c;
+			CHILD_CHECK(mqk_sends(fd, text[i], PRIO) == 0);
+			CHILD_CHECK(write(done[1], &c, 1) == 1);
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	close(done[1]);
+	for (i = 0; i < N; i++) {
+		if (order[i] == 'A') {
+			ASSERT_EQ(0, mqk_sends(self->fd, text[i], PRIO));
+			continue;
+		}
+		c = i;
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		ASSERT_EQ(1, read(done[0], &c, 1)) TH_LOG("B did not send");
+	}
+	EXPECT_EQ(N, mqk_attr(_metadata, self->fd).curmsgs);
+
+	fill_recv(m, bufs, N + 1);
+	ASSERT_EQ(N, recv_batch(self->fd, m, N + 1, MQLAB_IO_NONBLOCK));
+	for (i = 0; i < N; i++) {
+		bool is_a = order[i] == 'A';
+
+		ASSERT_GOT(&m[i], text[i]);
+		EXPECT_EQ(PRIO, m[i].prio) TH_LOG("message %d", i);
+		EXPECT_EQ(is_a ? getpid() : b, (pid_t)m[i].pid)
+			TH_LOG("message %d (%c): pid", i, order[i]);
+		EXPECT_EQ(is_a ? 0 : MQK_NOBODY, (int)m[i].uid)
+			TH_LOG("message %d (%c): uid", i, order[i]);
+	}
+	/* B stays alive up to here: its pid is still its own */
+	close(go[1]);
+	ASSERT_EQ(0, mqk_reap(&self->k, b));
+	close(done[0]);
+}
+
 /* A non-blocking receive takes what is there, fewer than asked. */
 TEST_F(batch, recv_takes_what_is_there)
 {

@@ -258,6 +258,125 @@ START_TEST(test_msgsize_per_fd)
 }
 END_TEST
 
+/* An odd msgsize, neither the device's default nor setup()'s. */
+#define EDGE_MSGSIZE	37
+
+/* mq_getattr() of @m: its msgsize and how many messages are queued. */
+static void ck_attr(mqd_t m, long msgsize, long curmsgs)
+{
+	struct mq_attr a;
+
+	ck_assert_int_eq(mq_getattr(m, &a), 0);
+	ck_assert_int_eq(a.mq_msgsize, msgsize);
+	ck_assert_int_eq(a.mq_curmsgs, curmsgs);
+}
+
+/*
+ * The EMSGSIZE edges of @m, an empty queue of msgsize EDGE_MSGSIZE (M):
+ * a send of M bytes goes, M + 1 does not; a receive into M bytes works,
+ * into M - 1 is EMSGSIZE although the message fits, and leaves it
+ * queued.  The short receive comes both before any receive through @m
+ * (nothing known of its msgsize yet) and after one (known).
+ */
+static void ck_msgsize_edges(mqd_t m)
+{
+	char full[EDGE_MSGSIZE + 1], buf[EDGE_MSGSIZE + 1];
+	unsigned int prio = 0;
+
+	memset(full, 'M', sizeof(full));
+	ck_fail_errno(mq_send(m, full, EDGE_MSGSIZE + 1, 0), EMSGSIZE);
+	ck_attr(m, EDGE_MSGSIZE, 0);
+	ck_assert_int_eq(mq_send(m, full, EDGE_MSGSIZE, 2), 0);
+	ck_assert_int_eq(mq_send(m, "short", 5, 1), 0);
+	ck_fail_errno(mq_receive(m, buf, EDGE_MSGSIZE - 1, &prio), EMSGSIZE);
+	ck_attr(m, EDGE_MSGSIZE, 2);
+	memset(buf, 0, sizeof(buf));
+	ck_assert_int_eq(mq_receive(m, buf, EDGE_MSGSIZE, &prio),
+			 EDGE_MSGSIZE);
+	ck_assert_uint_eq(prio, 2);
+	ck_assert_mem_eq(buf, full, EDGE_MSGSIZE);
+	ck_fail_errno(mq_receive(m, buf, EDGE_MSGSIZE - 1, &prio), EMSGSIZE);
+	ck_attr(m, EDGE_MSGSIZE, 1);
+	ck_assert_int_eq(mq_receive(m, buf, EDGE_MSGSIZE, &prio), 5);
+	ck_assert_uint_eq(prio, 1);
+	ck_assert_mem_eq(buf, "short", 5);
+	ck_attr(m, EDGE_MSGSIZE, 0);
+}
+
+/* A queue "<qname>-edge" of msgsize EDGE_MSGSIZE, opened by its creator. */
+static mqd_t edge_create(char *name, size_t size)
+{
+	struct mq_attr a = { .mq_maxmsg = 4, .mq_msgsize = EDGE_MSGSIZE };
+	mqd_t m;
+
+	snprintf(name, size, "%s-edge", qname);
+	m = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+	ck_assert_msg(m >= 0, "mq_open: %s", strerror(errno));
+	return m;
+}
+
+START_TEST(test_msgsize_edges_creator)
+{
+	char name[80];
+	mqd_t m = edge_create(name, sizeof(name));
+
+	ck_msgsize_edges(m);
+	ck_assert_int_eq(mq_close(m), 0);
+	ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/*
+ * Opened by name, without attributes, after another process created it:
+ * the msgsize is the creator's.
+ */
+START_TEST(test_msgsize_edges_opened)
+{
+	char name[80];
+	pid_t pid = fork();
+	mqd_t m;
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(mq_close(edge_create(name, sizeof(name))) ? 1 : 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(name, sizeof(name), "%s-edge", qname);
+	m = mq_open(name, O_RDWR);
+	ck_assert_msg(m >= 0, "mq_open: %s", strerror(errno));
+	ck_msgsize_edges(m);
+	ck_assert_int_eq(mq_close(m), 0);
+	/* O_CREAT without attributes on the existing queue: the same */
+	m = mq_open(name, O_RDWR | O_CREAT, 0600, NULL);
+	ck_assert_msg(m >= 0, "mq_open: %s", strerror(errno));
+	ck_msgsize_edges(m);
+	ck_assert_int_eq(mq_close(m), 0);
+	ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
+/* mq_setattr() changes mq_flags only, whatever mq_msgsize it is given. */
+START_TEST(test_msgsize_edges_setattr)
+{
+	struct mq_attr nb = { .mq_flags = O_NONBLOCK, .mq_maxmsg = 8,
+			      .mq_msgsize = 2 * EDGE_MSGSIZE };
+	struct mq_attr blk = { .mq_flags = 0, .mq_maxmsg = 1,
+			       .mq_msgsize = EDGE_MSGSIZE - 1 };
+	char name[80];
+	mqd_t m = edge_create(name, sizeof(name));
+
+	/* before anything is known of the msgsize ... */
+	ck_assert_int_eq(mq_setattr(m, &nb, NULL), 0);
+	ck_msgsize_edges(m);
+	/* ... and after */
+	ck_assert_int_eq(mq_setattr(m, &blk, NULL), 0);
+	ck_msgsize_edges(m);
+	ck_assert_int_eq(mq_close(m), 0);
+	ck_assert_int_eq(mq_unlink(name), 0);
+}
+END_TEST
+
 START_TEST(test_notify_signal)
 {
 	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
@@ -365,6 +484,9 @@ int main(void)
 		{ "io", test_unlink },
 		{ "io", test_fork_inherit },
 		{ "io", test_msgsize_per_fd },
+		{ "io", test_msgsize_edges_creator },
+		{ "io", test_msgsize_edges_opened },
+		{ "io", test_msgsize_edges_setattr },
 		{ "notify", test_notify_signal },
 		{ "notify", test_notify_thread },
 	};
