@@ -8,16 +8,17 @@
  * milliseconds, so it never expires early.  Each queue counts its
  * queued messages with a TTL (nr_ttl) and keeps a lower bound of their
  * deadlines (next_expiry): a queue whose nr_ttl is 0 does no expiry
- * work at all, only that test (mqlab_lock_unexpired(), queue.h).  A
- * send's and a receive's fast paths do not even make that test: they
- * test q->room, which is 0 while nr_ttl is not (mqlab_room_reset()): a
- * send tests it anyway (is the queue full?), and for a receive it is
- * the test of a destroyed queue too.
+ * work at all, only that test (mqlab_lock_unexpired(), queue.h).
  *
  * Nothing runs on a timer.  Every path that takes messages or looks at
- * the queue's state (receive, send, the batches, GETATTR, poll) locks
- * it with mqlab_lock_unexpired(), which purges first when next_expiry
- * has passed: so no receive ever finds an expired message.  A purge
+ * the queue's state purges first when next_expiry has passed, so no
+ * receive ever finds an expired message.  The batches, GETATTR and poll
+ * lock the queue with mqlab_lock_unexpired().  A single send and a
+ * single receive take the lock themselves and call
+ * mqlab_unexpire_locked() only when q->room is 0, which it is while
+ * nr_ttl is not (mqlab_room_reset()): a send tests room anyway (is the
+ * queue full?), and for a receive it is also the test of a destroyed
+ * queue, so neither pays a test of its own for expiry.  A purge
  * walks the tree once (what it costs is bounded by maxmsg, and it runs
  * at most once per passing of next_expiry, which it recomputes
  * exactly), frees the expired messages after the unlock, and refills

@@ -833,17 +833,13 @@ void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 }
 
 /*
- * Queue @msg or block; on success @msg belongs to the queue.  A sender
- * that blocks keeps @msg meanwhile: it is charged to the sender (@pf's
- * opener) before it sleeps, and refunded when it wakes, whatever the
- * outcome (by then @msg is in the queue, which is charged for it, or it
- * is the caller's to free).
- */
-/*
  * The blocking half of mqlab_send_msg(), for a full queue: queue lock
  * held, released.  Out of line, so that its waiter, zeroed like every
  * stack variable (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when there
- * is room.
+ * is room.  A sender that blocks keeps @msg meanwhile: it is charged to
+ * the sender (@pf's opener) before it sleeps, and refunded when it
+ * wakes, whatever the outcome (by then @msg is in the queue, which is
+ * charged for it, or it is the caller's to free).
  */
 static noinline int mqlab_send_block(struct mqlab_file *pf,
 				     struct mqlab_queue *q,
@@ -882,6 +878,7 @@ static noinline bool mqlab_send_full(struct mqlab_queue *q)
 }
 
 /*
+ * Queue @msg or block; on success @msg belongs to the queue.
  * A queue that uses neither expiry nor destroy pays one test here, as
  * before either existed: is it full?  @room is 0 while the queue holds
  * a TTL message and once it is destroyed (mqlab_room_reset()).
@@ -1113,9 +1110,10 @@ static __always_inline int __mqlab_receive(struct mqlab_queue *q, u32 sel,
 
 /*
  * Receive one message into @buf (@buf_len bytes) and describe it in
- * @info: the first one selector @sel (MQLAB_IO_PEEK | MQLAB_IO_PRIO_*,
- * not 0: that is mqlab_receive()) with @sel_prio matches; a peek leaves
- * it queued (select.c).  On -EMSGSIZE, info->len is the size needed.
+ * @info: the first one selector @sel (MQLAB_IO_PEEK | MQLAB_IO_PRIO_*;
+ * 0 works, but mqlab_receive() is the fast one) with @sel_prio matches;
+ * a peek leaves it queued (select.c).  On -EMSGSIZE, info->len is the
+ * size needed.
  */
 int mqlab_receive_sel(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 		      void __user *buf, u32 buf_len, bool nonblock,
