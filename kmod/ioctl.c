@@ -337,29 +337,33 @@ static __always_inline long __mqlab_ioc_recv(struct file *file,
 	return ret;
 }
 
-/* A receive with a peek or selector flag (select.c). */
+/*
+ * A receive with a flag other than MQLAB_IO_FLAGS, or a non-zero pad: a
+ * peek or a selector (select.c), or -EINVAL.
+ */
 static noinline long mqlab_ioc_recv_sel(struct file *file, void __user *argp,
-					struct mqlab_recv *req, u32 sel)
+					struct mqlab_recv *req)
 {
-	return __mqlab_ioc_recv(file, argp, req, sel);
+	if ((req->flags & ~MQLAB_IO_RECV_FLAGS) || req->pad)
+		return -EINVAL;
+	return __mqlab_ioc_recv(file, argp, req,
+				req->flags &
+					(MQLAB_IO_PEEK | MQLAB_IO_PRIO_SEL));
 }
 
 /*
- * A plain receive tests the peek and selector flags once, here, and
- * pays nothing else for them: __mqlab_ioc_recv() folds with @sel 0.
+ * A plain receive pays nothing for the peek and selector flags: the one
+ * test of flags and pad that it always made sends every other receive,
+ * valid or not, out of line.  __mqlab_ioc_recv() folds with @sel 0.
  */
 long mqlab_ioc_recv(struct file *file, void __user *argp)
 {
 	struct mqlab_recv req __uninitialized;
-	u32 sel;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if ((req.flags & ~MQLAB_IO_RECV_FLAGS) || req.pad)
-		return -EINVAL;
-	sel = req.flags & (MQLAB_IO_PEEK | MQLAB_IO_PRIO_SEL);
-	if (unlikely(sel))
-		return mqlab_ioc_recv_sel(file, argp, &req, sel);
+	if (unlikely((req.flags & ~MQLAB_IO_FLAGS) | req.pad))
+		return mqlab_ioc_recv_sel(file, argp, &req);
 	return __mqlab_ioc_recv(file, argp, &req, 0);
 }
 
