@@ -220,14 +220,29 @@ static noinline __cold void mqlab_trace_recv(struct file *file,
 		trace_mqlab_receive(q, req->len, 0);
 }
 
+/* A SEND_TTL with a time to live, which is kept in whole ms, rounded up */
+static noinline long mqlab_ioc_send_ttl_msg(struct file *file,
+					    struct mqlab_queue *q,
+					    const struct mqlab_send_ttl *req,
+					    const struct mqlab_deadline *dl)
+{
+	u32 ttl_ms = DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC);
+
+	return mqlab_send_ttl(file->private_data, q, u64_to_user_ptr(req->buf),
+			      req->len, req->prio, ttl_ms,
+			      mqlab_nonblock(file, req->flags), dl);
+}
+
 /*
  * MQLAB_IOC_SEND and MQLAB_IOC_SEND_TTL, whose struct begins with the
- * fields of SEND's (a SEND has a zero TTL and reserved words).  The TTL
- * is kept in whole ms, rounded up (expire.c).  Inlined into each: a
- * plain SEND then pays no call and no checks of the zeroes it set.
+ * fields of SEND's: with @has_ttl false only those are read (a SEND has
+ * no TTL and no reserved words).  Inlined into each: a plain SEND then
+ * pays no call and no test or store for what SEND_TTL adds, and goes to
+ * mqlab_send(), which has no TTL to test either.
  */
 static __always_inline long mqlab_send_req(struct file *file,
-					   const struct mqlab_send_ttl *req)
+					   const struct mqlab_send_ttl *req,
+					   bool has_ttl)
 {
 	struct mqlab_queue *q;
 	/* Written whole by mqlab_get_deadline(); see mqlab_ioc_recv(). */
@@ -235,8 +250,10 @@ static __always_inline long mqlab_send_req(struct file *file,
 	int ret;
 
 	if ((req->flags & ~MQLAB_IO_FLAGS) || req->pad ||
-	    req->prio >= MQLAB_PRIO_MAX || req->ttl_ns > MQLAB_TTL_MAX_NS ||
-	    req->reserved[0] || req->reserved[1])
+	    req->prio >= MQLAB_PRIO_MAX)
+		return -EINVAL;
+	if (has_ttl && (req->ttl_ns > MQLAB_TTL_MAX_NS || req->reserved[0] ||
+			req->reserved[1]))
 		return -EINVAL;
 	ret = mqlab_get_deadline(req->flags, &req->timeout, &dl);
 	if (ret)
@@ -247,28 +264,23 @@ static __always_inline long mqlab_send_req(struct file *file,
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 
+	if (has_ttl && req->ttl_ns)
+		return mqlab_ioc_send_ttl_msg(file, q, req, &dl);
 	return mqlab_send(file->private_data, q, u64_to_user_ptr(req->buf),
-			  req->len, req->prio,
-			  unlikely(req->ttl_ns) ?
-				  DIV_ROUND_UP_ULL(req->ttl_ns, NSEC_PER_MSEC) :
-				  0,
-			  mqlab_nonblock(file, req->flags), &dl);
+			  req->len, req->prio, mqlab_nonblock(file, req->flags),
+			  &dl);
 }
 
 long mqlab_ioc_send(struct file *file, void __user *argp)
 {
-	/* Copied in, then its tail set: never zeroed first. */
+	/* SEND's fields copied in; the tail is never read (@has_ttl). */
 	struct mqlab_send_ttl req __uninitialized;
 
 	BUILD_BUG_ON(offsetof(struct mqlab_send_ttl, ttl_ns) !=
 		     sizeof(struct mqlab_send));
 	if (copy_from_user(&req, argp, sizeof(struct mqlab_send)))
 		return -EFAULT;
-	/* What SEND_TTL adds, zero for SEND. */
-	req.ttl_ns = 0;
-	req.reserved[0] = 0;
-	req.reserved[1] = 0;
-	return mqlab_send_req(file, &req);
+	return mqlab_send_req(file, &req, false);
 }
 
 long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
@@ -277,7 +289,7 @@ long mqlab_ioc_send_ttl(struct file *file, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	return mqlab_send_req(file, &req);
+	return mqlab_send_req(file, &req, true);
 }
 
 /*

@@ -212,7 +212,7 @@ static ssize_t mqlab_write(struct file *file, const char __user *buf,
 		return -EMSGSIZE;
 
 	trace_mqlab_send(q, count, 0);
-	ret = mqlab_send(file->private_data, q, buf, count, 0, 0,
+	ret = mqlab_send(file->private_data, q, buf, count, 0,
 			 file->f_flags & O_NONBLOCK, &forever);
 	return ret ? ret : count;
 }

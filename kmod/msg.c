@@ -20,7 +20,7 @@
  *     faults takes no more than a page past the fault.  A queue keeps
  *     the pages of a freed message for its next ones.
  *
- * Batched send/receive (batch.c) loop over mqlab_deliver(), mqlab_peek()
+ * Batched send/receive (batch.c) loop over mqlab_deliver_at(), mqlab_peek()
  * and mqlab_dequeue() with mqlab_refill().
  * The trace events (mqueue_lab_trace.h) sit where a message moves: send
  * and receive entry and return, enqueue, dequeue, hand-off, block, wake.
@@ -453,37 +453,34 @@ static bool mqlab_msg_less(struct rb_node *a, const struct rb_node *b)
 }
 
 /*
- * Insert @msg.  One rbtree keyed by priority gives O(log n) insertion and
- * O(1) access to the next message (the cached leftmost), without a tree
- * node per priority to preallocate.  rb_add_cached() puts a node that is
- * not less than an existing one to its right, so a message goes after
- * every queued message of its priority: arrival order needs no sequence
- * number.  Caller must hold queue lock.
+ * Queue @msg after every message of its priority.  One rbtree keyed by
+ * priority gives O(log n) insertion and O(1) access to the next message
+ * (the cached leftmost), without a tree node per priority to
+ * preallocate.  rb_add_cached() puts a node that is not less than an
+ * existing one to its right, so a message goes after every queued
+ * message of its priority: arrival order needs no sequence number.
+ *
+ * @ttl: @msg may have a time to live (expire.c).  @waiters: receivers
+ * may be blocked, which while messages are queued are peekers or
+ * selective ones (select.c): tell those @msg matches.  A caller that
+ * knows better passes false, and the test folds away: a plain send
+ * pays for neither.  Queue lock held.  Inlined into its callers: a
+ * call per queued message costs more than its body's tests.
  */
-static void mqlab_insert(struct mqlab_queue *q, struct mqlab_msg *msg)
+static __always_inline void __mqlab_enqueue(struct mqlab_queue *q,
+					    struct mqlab_msg *msg,
+					    struct mqlab_wake *wake, bool ttl,
+					    bool waiters)
 {
 	lockdep_assert_held(&q->lock);
 
 	rb_add_cached(&msg->node, &q->msgs, mqlab_msg_less);
 	q->curmsgs++;
 	q->curbytes += msg->len;
-	if (unlikely(msg->ttl_ms))
+	if (ttl && unlikely(msg->ttl_ms))
 		mqlab_expire_add(q, msg);
-}
-
-/*
- * Queue @msg after every message of its priority.  Receivers blocked
- * while messages are queued are peekers or selective ones (select.c):
- * tell those it matches.  Queue lock held.  Inlined into its two
- * callers: a call per queued message costs more than its body's tests.
- */
-static __always_inline void mqlab_enqueue(struct mqlab_queue *q,
-					  struct mqlab_msg *msg,
-					  struct mqlab_wake *wake)
-{
-	mqlab_insert(q, msg);
 	trace_mqlab_enqueue(q, msg);
-	if (unlikely(q->nr_recv_waiters))
+	if (waiters && unlikely(q->nr_recv_waiters))
 		mqlab_sel_queued(q, msg, wake);
 }
 
@@ -742,8 +739,9 @@ int mqlab_wait(struct mqlab_queue *q, struct mqlab_waiter *w,
  * given the message.  False when no receiver took it.  Caller must hold
  * queue lock.
  */
-bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
-		   struct mqlab_wake *wake)
+static __always_inline bool __mqlab_handoff(struct mqlab_queue *q,
+					    struct mqlab_msg *msg,
+					    struct mqlab_wake *wake)
 {
 	struct mqlab_waiter *r, *tmp;
 
@@ -766,37 +764,69 @@ bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 	return false;
 }
 
-/*
- * A message leaves its sender: give it to a blocked receiver, or queue
- * it (also when the only receivers had too small a buffer, for a later
- * receive with a larger one).  Caller must hold queue lock.
- */
-void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
+bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake)
 {
-	mqlab_deliver_at(q, msg, ktime_get_ns(), wake);
+	return __mqlab_handoff(q, msg, wake);
+}
+
+/* @msg was just queued: poll() and the mq_notify() rule.  Lock held. */
+static __always_inline void mqlab_queued(struct mqlab_queue *q,
+					 struct mqlab_wake *wake)
+{
+	wake->poll |= EPOLLIN | EPOLLRDNORM;
+	/* Empty to non-empty with nobody blocked: the mq_notify() rule. */
+	if (q->curmsgs == 1)
+		mqlab_notify_fire(q, wake);
 }
 
 /*
- * mqlab_deliver() with the enqueue time @now_ns, which the messages of
- * one batch share (batch.c).  Caller must hold queue lock.
+ * mqlab_deliver_at() with receivers blocked: hand @msg over, or queue it
+ * and tell the blocked receivers it matches.  Queue lock held.
  */
-void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
-		      struct mqlab_wake *wake)
+static noinline void mqlab_deliver_waiting(struct mqlab_queue *q,
+					   struct mqlab_msg *msg,
+					   struct mqlab_wake *wake)
+{
+	if (__mqlab_handoff(q, msg, wake))
+		return;
+	__mqlab_enqueue(q, msg, wake, true, true);
+	mqlab_queued(q, wake);
+}
+
+/*
+ * A message leaves its sender at @now_ns: give it to a blocked receiver,
+ * or queue it (also when the only receivers had too small a buffer, for
+ * a later receive with a larger one).  @ttl: @msg may have a time to
+ * live.  With no receiver blocked, nothing is left to test but that.
+ * Caller must hold queue lock.
+ */
+static __always_inline void
+__mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		   struct mqlab_wake *wake, bool ttl)
 {
 	lockdep_assert_held(&q->lock);
 
 	msg->timestamp_ns = now_ns;
 	q->sent++;
 
-	if (q->nr_recv_waiters && mqlab_handoff(q, msg, wake))
+	if (q->nr_recv_waiters) {
+		mqlab_deliver_waiting(q, msg, wake);
 		return;
+	}
+	__mqlab_enqueue(q, msg, wake, ttl, false);
+	mqlab_queued(q, wake);
+}
 
-	mqlab_enqueue(q, msg, wake);
-	wake->poll |= EPOLLIN | EPOLLRDNORM;
-	/* Empty to non-empty with nobody blocked: the mq_notify() rule. */
-	if (q->curmsgs == 1)
-		mqlab_notify_fire(q, wake);
+/*
+ * __mqlab_deliver_at() for a message without a time to live, such as
+ * every message of a batch (batch.c), with the enqueue time they share.
+ * Caller must hold queue lock.
+ */
+void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
+		      struct mqlab_wake *wake)
+{
+	__mqlab_deliver_at(q, msg, now_ns, wake, false);
 }
 
 /*
@@ -823,7 +853,7 @@ void mqlab_refill(struct mqlab_queue *q, struct mqlab_wake *wake)
 	}
 	s->msg->timestamp_ns = ktime_get_ns();
 	q->sent++;
-	mqlab_enqueue(q, s->msg, wake);
+	__mqlab_enqueue(q, s->msg, wake, true, true);
 	if (s->nr_more) {
 		s->msg = *s->more++;
 		s->nr_more--;
@@ -867,9 +897,9 @@ static noinline int mqlab_send_block(struct mqlab_file *pf,
 }
 
 /*
- * A send's fast path found no room (mqlab_send_msg()): true if the queue
- * is full or destroyed once its expired messages are gone (expire.c).
- * Queue lock held; it may be dropped and taken again.
+ * A send found @room 0 (mqlab_send_msg()): true if the queue is full or
+ * destroyed once its expired messages are gone (expire.c).  Queue lock
+ * held; it may be dropped and taken again.
  */
 static noinline bool mqlab_send_full(struct mqlab_queue *q)
 {
@@ -878,24 +908,33 @@ static noinline bool mqlab_send_full(struct mqlab_queue *q)
 }
 
 /*
- * Queue @msg or block; on success @msg belongs to the queue.
- * A queue that uses neither expiry nor destroy pays one test here, as
- * before either existed: is it full?  @room is 0 while the queue holds
- * a TTL message and once it is destroyed (mqlab_room_reset()).
+ * Queue @msg or block; on success @msg belongs to the queue.  @ttl: @msg
+ * may have a time to live.  A queue that uses neither expiry nor destroy
+ * pays one test here, as before either existed: is it full?  @room is 0
+ * while the queue holds a TTL message and once it is destroyed
+ * (mqlab_room_reset()), so only a sender that finds no room looks at
+ * which it is, and a full plain queue costs one test more than that.
  */
-static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
-			  struct mqlab_msg *msg, bool nonblock,
-			  const struct mqlab_deadline *dl)
+static __always_inline int mqlab_send_msg(struct mqlab_file *pf,
+					  struct mqlab_queue *q,
+					  struct mqlab_msg *msg, bool nonblock,
+					  const struct mqlab_deadline *dl,
+					  bool ttl)
 {
 	struct mqlab_wake wake = {};
 
 	spin_lock(&q->lock);
-	if (q->curmsgs >= q->room && mqlab_send_full(q)) {
-		if (unlikely(q->dead))
-			return mqlab_dead_unlock(q);
+	if (q->curmsgs >= q->room) {
+		if (unlikely(!q->room)) {
+			if (!mqlab_send_full(q))
+				goto deliver;
+			if (q->dead)
+				return mqlab_dead_unlock(q);
+		}
 		return mqlab_send_block(pf, q, msg, nonblock, dl);
 	}
-	mqlab_deliver(q, msg, &wake);
+deliver:
+	__mqlab_deliver_at(q, msg, ktime_get_ns(), &wake, ttl);
 	spin_unlock(&q->lock);
 
 	mqlab_wake_flush(q, &wake);
@@ -906,7 +945,7 @@ static int mqlab_send_msg(struct mqlab_file *pf, struct mqlab_queue *q,
  * A message of @len bytes from @buf at @prio with a time to live of
  * @ttl_ms (0: none, expire.c) from the current task, for @q;
  * ERR_PTR(-EMSGSIZE), ERR_PTR(-ENOMEM) or ERR_PTR(-EFAULT).  Inlined
- * into mqlab_send(); mqlab_msg_build() is it for batch.c.
+ * into the sends; mqlab_msg_build() is it for batch.c.
  */
 static __always_inline struct mqlab_msg *
 __mqlab_msg_build(const struct mqlab_queue *q, const void __user *buf, u32 len,
@@ -936,12 +975,16 @@ struct mqlab_msg *mqlab_msg_build(const struct mqlab_queue *q,
 
 /*
  * Send @len bytes from @buf at @prio, with a time to live of @ttl_ms
- * (0: none), through @pf, bound to @q.  The
- * message is built outside the queue lock; see the top of this file.
+ * (0: none), through @pf, bound to @q.  The message is built outside the
+ * queue lock; see the top of this file.  Inlined into mqlab_send(),
+ * where @ttl_ms is 0 and every test of it folds away, and into
+ * mqlab_send_ttl().
  */
-int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
-	       const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
-	       bool nonblock, const struct mqlab_deadline *dl)
+static __always_inline int __mqlab_send(struct mqlab_file *pf,
+					struct mqlab_queue *q,
+					const void __user *buf, u32 len,
+					u32 prio, u32 ttl_ms, bool nonblock,
+					const struct mqlab_deadline *dl)
 {
 	struct mqlab_msg *msg;
 	int ret;
@@ -952,12 +995,28 @@ int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
 		goto out;
 	}
 
-	ret = mqlab_send_msg(pf, q, msg, nonblock, dl);
+	ret = mqlab_send_msg(pf, q, msg, nonblock, dl, ttl_ms != 0);
 	if (ret)
 		mqlab_msg_free(msg);
 out:
 	trace_mqlab_send_return(q, ret);
 	return ret;
+}
+
+/* A send without a time to live: it pays for none (docs/SEMANTICS.md). */
+int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
+	       const void __user *buf, u32 len, u32 prio, bool nonblock,
+	       const struct mqlab_deadline *dl)
+{
+	return __mqlab_send(pf, q, buf, len, prio, 0, nonblock, dl);
+}
+
+/* A send whose message expires @ttl_ms after it is queued (expire.c). */
+int mqlab_send_ttl(struct mqlab_file *pf, struct mqlab_queue *q,
+		   const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
+		   bool nonblock, const struct mqlab_deadline *dl)
+{
+	return __mqlab_send(pf, q, buf, len, prio, ttl_ms, nonblock, dl);
 }
 
 /*

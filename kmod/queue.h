@@ -376,8 +376,11 @@ int mqlab_msg_init(void);
 void mqlab_msg_exit(void);
 u64 mqlab_msg_charge(u64 len);
 int mqlab_send(struct mqlab_file *pf, struct mqlab_queue *q,
-	       const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
-	       bool nonblock, const struct mqlab_deadline *dl);
+	       const void __user *buf, u32 len, u32 prio, bool nonblock,
+	       const struct mqlab_deadline *dl);
+int mqlab_send_ttl(struct mqlab_file *pf, struct mqlab_queue *q,
+		   const void __user *buf, u32 len, u32 prio, u32 ttl_ms,
+		   bool nonblock, const struct mqlab_deadline *dl);
 int mqlab_receive(struct mqlab_queue *q, void __user *buf, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
 		  struct mqlab_msginfo *info);
@@ -396,8 +399,6 @@ void mqlab_requeue(struct mqlab_queue *q, struct mqlab_msg *msg);
 struct mqlab_msg *mqlab_peek(struct mqlab_queue *q);
 void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg);
 bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
-		   struct mqlab_wake *wake);
-void mqlab_deliver(struct mqlab_queue *q, struct mqlab_msg *msg,
 		   struct mqlab_wake *wake);
 void mqlab_deliver_at(struct mqlab_queue *q, struct mqlab_msg *msg, u64 now_ns,
 		      struct mqlab_wake *wake);
