@@ -1046,9 +1046,16 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 	return 0;
 }
 
+static int mqlab_receive_again(struct mqlab_queue *q, u32 sel, u32 sel_prio,
+			       u32 buf_len, const struct mqlab_deadline *dl,
+			       struct mqlab_msg **msgp, u32 *needed);
+
 /*
  * The blocking half of mqlab_receive_msg(): queue lock held, released.
- * 0 with *@msgp handed over, -errno, or MQLAB_WAIT_RETRY: look again.
+ * 0 with *@msgp handed over, or -errno.  Woken to look again
+ * (MQLAB_WAIT_RETRY, select.c): with @again, it does that itself, in
+ * mqlab_receive_again(), so that a plain receive tests nothing on return
+ * but the result it always had; without, it returns MQLAB_WAIT_RETRY.
  * Out of line (below), so that its waiter, zeroed like every stack
  * variable (CONFIG_INIT_STACK_ALL_ZERO), costs nothing when a message is
  * there.
@@ -1056,7 +1063,7 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 static __always_inline int
 __mqlab_receive_block(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 		      const struct mqlab_deadline *dl, struct mqlab_msg **msgp,
-		      u32 *needed) __releases(&q->lock)
+		      u32 *needed, bool again) __releases(&q->lock)
 {
 	struct mqlab_waiter w = { .buf_len = buf_len,
 				  .sel = sel,
@@ -1066,9 +1073,12 @@ __mqlab_receive_block(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 	ret = __mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters, dl);
 	if (ret)
 		return ret;
-	if (unlikely(w.result == MQLAB_WAIT_RETRY))
-		return MQLAB_WAIT_RETRY;
 	if (w.result) {
+		if (unlikely(w.result == MQLAB_WAIT_RETRY))
+			return again ? mqlab_receive_again(q, sel, sel_prio,
+							   buf_len, dl, msgp,
+							   needed) :
+				       MQLAB_WAIT_RETRY;
 		*needed = w.needed;
 		return w.result;
 	}
@@ -1076,13 +1086,13 @@ __mqlab_receive_block(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 	return 0;
 }
 
-/* A plain receive's (no selector: nothing to fold in) and a selective one's. */
+/* A plain receive's (no selector: nothing to fold in) and any other's. */
 static noinline int mqlab_receive_block(struct mqlab_queue *q, u32 buf_len,
 					const struct mqlab_deadline *dl,
 					struct mqlab_msg **msgp, u32 *needed)
 	__releases(&q->lock)
 {
-	return __mqlab_receive_block(q, 0, 0, buf_len, dl, msgp, needed);
+	return __mqlab_receive_block(q, 0, 0, buf_len, dl, msgp, needed, true);
 }
 
 static noinline int mqlab_receive_block_sel(struct mqlab_queue *q, u32 sel,
@@ -1092,19 +1102,21 @@ static noinline int mqlab_receive_block_sel(struct mqlab_queue *q, u32 sel,
 					    u32 *needed) __releases(&q->lock)
 {
 	return __mqlab_receive_block(q, sel, sel_prio, buf_len, dl, msgp,
-				     needed);
+				     needed, false);
 }
 
 /*
  * Dequeue a message (the first that selector @sel, @sel_prio matches,
  * select.c) or block; on success *@msgp is ours to free.  Inlined into
  * mqlab_receive(), where @sel is 0 and every test of it folds away, and
- * into mqlab_receive_sel().
+ * into mqlab_receive_sel() and mqlab_receive_again().  @plain: the
+ * blocking half looks again itself (mqlab_receive_block()); only a plain
+ * receive passes true.
  */
 static __always_inline int
 mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 		  bool nonblock, const struct mqlab_deadline *dl,
-		  struct mqlab_msg **msgp, u32 *needed)
+		  struct mqlab_msg **msgp, u32 *needed, bool plain)
 {
 	struct mqlab_msg *msg;
 	int ret;
@@ -1125,15 +1137,28 @@ again:
 		return -EAGAIN;
 	}
 
-	if (!sel)
-		ret = mqlab_receive_block(q, buf_len, dl, msgp, needed);
-	else
-		ret = mqlab_receive_block_sel(q, sel, sel_prio, buf_len, dl,
-					      msgp, needed);
+	if (plain)
+		return mqlab_receive_block(q, buf_len, dl, msgp, needed);
+	ret = mqlab_receive_block_sel(q, sel, sel_prio, buf_len, dl, msgp,
+				      needed);
 	/* A matching message was queued, not handed over: take it. */
 	if (unlikely(ret == MQLAB_WAIT_RETRY))
 		goto again;
 	return ret;
+}
+
+/*
+ * A plain receive woken to look again (mqlab_receive_block()): the rest
+ * of it, which loops here for as long as it is woken so.  Queue lock not
+ * held.
+ */
+static noinline int mqlab_receive_again(struct mqlab_queue *q, u32 sel,
+					u32 sel_prio, u32 buf_len,
+					const struct mqlab_deadline *dl,
+					struct mqlab_msg **msgp, u32 *needed)
+{
+	return mqlab_receive_msg(q, sel, sel_prio, buf_len, false, dl, msgp,
+				 needed, false);
 }
 
 /*
@@ -1152,7 +1177,7 @@ static __always_inline int __mqlab_receive(struct mqlab_queue *q, u32 sel,
 
 	memset(info, 0, sizeof(*info));
 	ret = mqlab_receive_msg(q, sel, sel_prio, buf_len, nonblock, dl, &msg,
-				&info->len);
+				&info->len, !sel);
 	if (ret) {
 		trace_mqlab_receive_return(q, ret, NULL);
 		return ret;
