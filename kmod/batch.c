@@ -408,7 +408,7 @@ int mqlab_recv_batch(struct mqlab_queue *q,
 		goto out_free;
 	} else {
 		/* Empty: wait for one message, then take what is there. */
-		w.buf_len = b->d[0].len;
+		w.fit = b->d[0].len;
 		ret = mqlab_wait(q, &w, &q->recv_waiters, &q->nr_recv_waiters,
 				 dl);
 		if (ret)

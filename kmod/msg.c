@@ -583,7 +583,8 @@ static noinline __cold void mqlab_trace_block(struct mqlab_queue *q,
 					      struct list_head *waiters)
 {
 	if (waiters == &q->recv_waiters)
-		trace_mqlab_block(q, MQLAB_TRACE_RECV, w->buf_len, 0);
+		trace_mqlab_block(q, MQLAB_TRACE_RECV, mqlab_waiter_buf_len(w),
+				  0);
 	else
 		trace_mqlab_block(q, MQLAB_TRACE_SEND, w->msg->len,
 				  w->msg->prio);
@@ -748,20 +749,28 @@ static __always_inline bool __mqlab_handoff(struct mqlab_queue *q,
 	lockdep_assert_held(&q->lock);
 
 	list_for_each_entry_safe(r, tmp, &q->recv_waiters, list) {
-		if (!mqlab_waiter_takes(r, msg))
-			continue;
-		if (r->buf_len >= msg->len) {
-			trace_mqlab_handoff(q, msg, r->task);
-			r->msg = msg;
-			q->received++;
-			mqlab_waiter_done(q, r, &q->nr_recv_waiters, wake);
-			return true;
+		/* A plain receiver whose buffer holds @msg: one test. */
+		if (likely(r->fit >= msg->len))
+			goto give;
+		if (r->fit < 0) {
+			/* A peeker or a selective receiver (select.c) */
+			if (!mqlab_sel_match(r->sel, r->sel_prio, msg->prio))
+				continue;
+			if (mqlab_waiter_buf_len(r) >= msg->len)
+				goto give;
 		}
 		r->result = -EMSGSIZE;
 		r->needed = msg->len;
 		mqlab_waiter_done(q, r, &q->nr_recv_waiters, NULL);
 	}
 	return false;
+
+give:
+	trace_mqlab_handoff(q, msg, r->task);
+	r->msg = msg;
+	q->received++;
+	mqlab_waiter_done(q, r, &q->nr_recv_waiters, wake);
+	return true;
 }
 
 bool mqlab_handoff(struct mqlab_queue *q, struct mqlab_msg *msg,
@@ -1065,7 +1074,7 @@ __mqlab_receive_block(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 		      const struct mqlab_deadline *dl, struct mqlab_msg **msgp,
 		      u32 *needed, bool again) __releases(&q->lock)
 {
-	struct mqlab_waiter w = { .buf_len = buf_len,
+	struct mqlab_waiter w = { .fit = mqlab_waiter_fit(sel, buf_len),
 				  .sel = sel,
 				  .sel_prio = sel_prio };
 	int ret;

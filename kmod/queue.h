@@ -142,8 +142,13 @@ struct mqlab_waiter {
 	struct mqlab_msg *msg;
 	/* batched send: the messages after @msg, still to deliver */
 	struct mqlab_msg **more;
+	/*
+	 * recv: the size of the receiver's buffer; for a peeker or a
+	 * selective receiver -1 minus it, so that hand-off's one test of it
+	 * (mqlab_handoff()) is all a plain receiver costs (mqlab_waiter_fit())
+	 */
+	s64 fit;
 	u32 nr_more;
-	u32 buf_len; /* recv: size of the receiver's buffer */
 	u32 needed; /* recv: set with result -EMSGSIZE */
 	/* recv: MQLAB_IO_PEEK | MQLAB_IO_PRIO_*, 0 = any (select.c) */
 	u32 sel;
@@ -442,11 +447,16 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 		   void __user *buf, u32 buf_len, bool nonblock,
 		   const struct mqlab_deadline *dl, struct mqlab_msginfo *info);
 
-static inline bool mqlab_waiter_takes(const struct mqlab_waiter *w,
-				      const struct mqlab_msg *msg)
+/* mqlab_waiter.fit of a receiver with selector @sel and a @buf_len buffer */
+static inline s64 mqlab_waiter_fit(u32 sel, u32 buf_len)
 {
-	return likely(!w->sel) ||
-	       mqlab_sel_match(w->sel, w->sel_prio, msg->prio);
+	return sel ? -1 - (s64)buf_len : buf_len;
+}
+
+/* The size of blocked receiver @w's buffer */
+static inline u32 mqlab_waiter_buf_len(const struct mqlab_waiter *w)
+{
+	return w->fit < 0 ? -1 - w->fit : w->fit;
 }
 
 /* batch.c: MQLAB_IOC_SEND_BATCH and MQLAB_IOC_RECV_BATCH */

@@ -9,8 +9,10 @@
  * a destroy (EIDRM) and GETATTR's waiting_receivers count them too.
  *
  * Hand-off (msg.c, mqlab_handoff()): a sender gives its message to the
- * first blocked receiver that takes it, mqlab_waiter_takes(): one with
- * no selector or a matching one, never a peeker.  When nobody takes it,
+ * first blocked receiver that takes it: one with no selector or a
+ * matching one, never a peeker.  Those two keep their buffer's size in
+ * mqlab_waiter.fit as a negative number (mqlab_waiter_fit()), so that
+ * the one test a plain receiver costs sends them to the closer look.  When nobody takes it,
  * the message is queued and mqlab_sel_queued() wakes, with
  * MQLAB_WAIT_RETRY, every blocked peeker it matches (none consumes it)
  * and every blocked selective receiver it matches (which only happens
@@ -135,7 +137,7 @@ int mqlab_peek_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio,
 		   void __user *buf, u32 buf_len, bool nonblock,
 		   const struct mqlab_deadline *dl, struct mqlab_msginfo *info)
 {
-	struct mqlab_waiter w = { .buf_len = buf_len,
+	struct mqlab_waiter w = { .fit = mqlab_waiter_fit(sel, buf_len),
 				  .sel = sel,
 				  .sel_prio = sel_prio };
 	u32 cap = min_t(u64, buf_len, q->msgsize);
