@@ -19,7 +19,7 @@
  *     a list, so it returns its message whole.
  *   - The queued messages leave the tree under the lock and are freed
  *     after it.  The queue is then empty for good: nothing can enter
- *     it, so the receive fast path (a message is queued) needs no check.
+ *     it, so a receive looks only when it finds no message (msg.c).
  *   - poll() reports EPOLLERR | EPOLLHUP from then on (poll.c); the
  *     pollers are woken once with that.
  * The memory, the charge and a notification registration go when the
@@ -74,7 +74,7 @@ void mqlab_destroy(struct mqlab_queue *q)
 	/* No TTL message is left to expire (expire.c). */
 	q->nr_ttl = 0;
 	q->next_expiry = U64_MAX;
-	mqlab_room_reset(q); /* 0: the fast paths see it (msg.c) */
+	mqlab_room_reset(q); /* 0: a send sees it (msg.c) */
 	spin_unlock(&q->lock);
 
 	mqlab_msg_free_tree(&msgs);

@@ -11,14 +11,17 @@
  * work at all, only that test (mqlab_lock_unexpired(), queue.h).
  *
  * Nothing runs on a timer.  Every path that takes messages or looks at
- * the queue's state purges first when next_expiry has passed, so no
- * receive ever finds an expired message.  The batches, GETATTR and poll
- * lock the queue with mqlab_lock_unexpired().  A single send and a
- * single receive take the lock themselves and call
+ * the queue's state purges when next_expiry has passed, so no receive
+ * ever takes an expired message.  The batches, GETATTR and poll lock the
+ * queue with mqlab_lock_unexpired().  A single send calls
  * mqlab_unexpire_locked() only when q->room is 0, which it is while
  * nr_ttl is not (mqlab_room_reset()): a send tests room anyway (is the
- * queue full?), and for a receive it is also the test of a destroyed
- * queue, so neither pays a test of its own for expiry.  A purge
+ * queue full?).  A single receive purges only when the message it is
+ * about to take has a TTL and next_expiry has passed (mqlab_take_slow(),
+ * msg.c), and then looks again: a message without a TTL is no less
+ * due for the expired ones behind it, and the TTL is in the word the
+ * receive compares with its buffer's size anyway (mqlab_msg.fit).  So
+ * neither pays a test of its own for expiry.  A purge
  * walks the tree once (what it costs is bounded by maxmsg, and it runs
  * at most once per passing of next_expiry, which it recomputes
  * exactly), frees the expired messages after the unlock, and refills

@@ -310,10 +310,9 @@ u32 mqlab_msg_alloc_run(const struct mqlab_batch_msg *d, u32 nr,
 	if (!kmem_cache_alloc_bulk(cache, GFP_KERNEL, nr, (void **)msgs))
 		return 0;
 	for (i = 0; i < nr; i++) {
-		msgs[i]->len = d[i].len;
+		msgs[i]->fit = d[i].len; /* no TTL */
 		msgs[i]->sender = NULL;
 		msgs[i]->spares = NULL;
-		msgs[i]->ttl_ms = 0;
 	}
 	return nr;
 }
@@ -522,19 +521,28 @@ struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
 }
 
 /*
- * Remove @msg from the tree.  Caller must hold queue lock.  Inlined into
- * mqlab_take() as it is without its tracepoint: a call per received
- * message would be most of what a disabled event costs.
+ * Remove @msg from the tree.  @ttl: @msg may have a time to live; a
+ * receive passes false while @room is set, when no queued message has
+ * one.  Caller must hold queue lock.  Inlined into mqlab_take() as it is
+ * without its tracepoint: a call per received message would be most of
+ * what a disabled event costs.  mqlab_dequeue() is it for the others.
  */
-__always_inline void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+static __always_inline void __mqlab_dequeue(struct mqlab_queue *q,
+					    struct mqlab_msg *msg, bool ttl)
 {
 	lockdep_assert_held(&q->lock);
 
 	rb_erase_cached(&msg->node, &q->msgs);
 	q->curmsgs--;
 	q->curbytes -= msg->len;
-	mqlab_expire_del(q, msg);
+	if (ttl)
+		mqlab_expire_del(q, msg);
 	trace_mqlab_dequeue(q, msg);
+}
+
+void mqlab_dequeue(struct mqlab_queue *q, struct mqlab_msg *msg)
+{
+	__mqlab_dequeue(q, msg, true);
 }
 
 /*
@@ -968,11 +976,13 @@ __mqlab_msg_build(const struct mqlab_queue *q, const void __user *buf, u32 len,
 	msg = mqlab_msg_load(q, buf, len);
 	if (IS_ERR(msg))
 		return msg;
-	msg->len = len;
+	/* @len, and with it a zero @ttl_ms (struct mqlab_msg) */
+	msg->fit = len;
 	msg->prio = prio;
 	msg->uid = current_uid();
 	msg->sender = get_pid(task_tgid(current));
-	msg->ttl_ms = ttl_ms;
+	if (ttl_ms)
+		msg->ttl_ms = ttl_ms;
 	return msg;
 }
 
@@ -1029,23 +1039,19 @@ int mqlab_send_ttl(struct mqlab_file *pf, struct mqlab_queue *q,
 }
 
 /*
- * Take the next message if it fits in @buf_len bytes.
- * Caller must hold queue lock. After return lock isn't held.
+ * Take @msg, which fits (@fit: no TTL either).  Caller must hold queue
+ * lock. After return lock isn't held.
  */
-static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
-		      struct mqlab_msg **msgp, u32 *needed) __releases(&q->lock)
+static __always_inline int __mqlab_take(struct mqlab_queue *q,
+					struct mqlab_msg *msg,
+					struct mqlab_msg **msgp, bool ttl)
+	__releases(&q->lock)
 {
 	struct mqlab_wake wake = {};
 
 	lockdep_assert_held(&q->lock);
 
-	if (msg->len > buf_len) {
-		/* The message stays queued. */
-		*needed = msg->len;
-		spin_unlock(&q->lock);
-		return -EMSGSIZE;
-	}
-	mqlab_dequeue(q, msg);
+	__mqlab_dequeue(q, msg, ttl);
 	q->received++;
 	mqlab_refill(q, &wake);
 	spin_unlock(&q->lock);
@@ -1053,6 +1059,34 @@ static int mqlab_take(struct mqlab_queue *q, struct mqlab_msg *msg, u32 buf_len,
 	mqlab_wake_flush(q, &wake);
 	*msgp = msg;
 	return 0;
+}
+
+/*
+ * Take @msg, the next message for a receive with a @buf_len buffer,
+ * when its @fit is larger: it has a TTL, or is longer than @buf_len.
+ * Expired messages first go (expire.c), and then MQLAB_WAIT_RETRY says
+ * to look again.  0 with *@msgp, or -EMSGSIZE with *@needed.
+ * Caller must hold queue lock. After return lock isn't held.
+ */
+static noinline int mqlab_take_slow(struct mqlab_queue *q,
+				    struct mqlab_msg *msg, u32 buf_len,
+				    struct mqlab_msg **msgp, u32 *needed)
+	__releases(&q->lock)
+{
+	lockdep_assert_held(&q->lock);
+
+	if (msg->ttl_ms && ktime_get_ns() >= q->next_expiry) {
+		spin_unlock(&q->lock);
+		mqlab_expire_purge(q);
+		return MQLAB_WAIT_RETRY;
+	}
+	if (msg->len > buf_len) {
+		/* The message stays queued. */
+		*needed = msg->len;
+		spin_unlock(&q->lock);
+		return -EMSGSIZE;
+	}
+	return __mqlab_take(q, msg, msgp, true);
 }
 
 static int mqlab_receive_again(struct mqlab_queue *q, u32 sel, u32 sel_prio,
@@ -1132,15 +1166,19 @@ mqlab_receive_msg(struct mqlab_queue *q, u32 sel, u32 sel_prio, u32 buf_len,
 
 again:
 	spin_lock(&q->lock);
-	/* A TTL message is queued, or the queue is destroyed: room_reset(). */
-	if (unlikely(!q->room)) {
-		mqlab_unexpire_locked(q);
-		if (q->dead)
-			return mqlab_dead_unlock(q);
-	}
 	msg = !sel ? mqlab_peek(q) : mqlab_sel_first(q, sel, sel_prio);
-	if (msg)
-		return mqlab_take(q, msg, buf_len, msgp, needed);
+	if (msg) {
+		/* It fits, and has no TTL: the one test (struct mqlab_msg). */
+		if (likely(msg->fit <= buf_len))
+			return __mqlab_take(q, msg, msgp, false);
+		ret = mqlab_take_slow(q, msg, buf_len, msgp, needed);
+		if (unlikely(ret == MQLAB_WAIT_RETRY))
+			goto again;
+		return ret;
+	}
+	/* Destroyed: it is empty for good (destroy.c). */
+	if (unlikely(q->dead))
+		return mqlab_dead_unlock(q);
 	if (nonblock) {
 		spin_unlock(&q->lock);
 		return -EAGAIN;

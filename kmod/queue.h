@@ -47,6 +47,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <asm/byteorder.h>
 
 #include "compat.h"
 #include <linux/mqueue_lab.h>
@@ -118,8 +119,27 @@ struct mqlab_msg {
 	struct mqlab_segcache *spares;
 	kuid_t uid; /* sender's uid; immutable */
 	u32 prio; /* immutable */
-	u32 len; /* payload bytes; immutable */
-	u32 ttl_ms; /* time to live from timestamp_ns, 0 = none (expire.c) */
+	union {
+		/*
+		 * @len and @ttl_ms as one word: the size a buffer needs for
+		 * a message without a TTL, and more than any buffer has
+		 * (2^32 or more) for one with a TTL, which a receive looks
+		 * at more closely.  So one compare (mqlab_take(), msg.c)
+		 * tests both, and a send without a TTL writes @ttl_ms with
+		 * @len.  Immutable.
+		 */
+		u64 fit;
+		struct {
+#if defined(__LITTLE_ENDIAN)
+			u32 len; /* payload bytes */
+			/* time to live from timestamp_ns, 0 = none (expire.c) */
+			u32 ttl_ms;
+#else
+			u32 ttl_ms;
+			u32 len;
+#endif
+		};
+	};
 	u8 data[] __aligned(8); /* the first bytes (msg.c); immutable */
 };
 
@@ -219,8 +239,9 @@ struct mqlab_queue {
 	u64 curmsgs;
 	/*
 	 * @maxmsg, or 0 while the queue holds a message with a TTL or once
-	 * it is destroyed: the one word the fast paths of a send and of a
-	 * receive test for all three (mqlab_room_reset(), msg.c).
+	 * it is destroyed: the one word the fast path of a send tests for
+	 * all three (mqlab_room_reset(), msg.c).  A receive's is the @fit of
+	 * the message it finds.
 	 */
 	u64 room;
 	u64 curbytes;
@@ -512,8 +533,8 @@ static inline void mqlab_lock_unexpired(struct mqlab_queue *q)
 
 /*
  * @room after @nr_ttl or @dead changed: 0 while the queue holds a TTL
- * message or is destroyed, so that the fast paths of a send and a
- * receive (msg.c) test one word for both.  Caller must hold queue lock.
+ * message or is destroyed, so that the fast path of a send (msg.c) tests
+ * one word for both and for a full queue.  Caller must hold queue lock.
  */
 static inline void mqlab_room_reset(struct mqlab_queue *q)
 {
