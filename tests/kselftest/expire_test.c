@@ -9,7 +9,9 @@
  * timeout, and through SEND_BATCH) with no receive, also when the TTL
  * message entered after it blocked; a message handed to a blocked
  * receiver does not expire, and a blocked sender's TTL starts when its
- * message enters the queue.  Every errno of SEND_TTL.
+ * message enters the queue.  A receive's buffer size never lets an
+ * expired message through, nor turns it into EMSGSIZE.  Every errno of
+ * SEND_TTL.
  *
  * Timing: a TTL that must not run out during a check is 60 s; one that
  * must run out is TTL_MS and the test sleeps PAST_MS, well past it; a
@@ -250,6 +252,66 @@ TEST_F(expire, recv_and_read_skip_expired)
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_EQ(2, expired_of(_metadata, self->fd));
+}
+
+/*
+ * A receive compares one word with its buffer's size: the length, with
+ * the TTL above it (struct mqlab_msg.fit).  Each case here is one that
+ * word must send to the closer look: an expired head is skipped, never
+ * EMSGSIZE, however small the buffer, and never taken, however large
+ * (a length of 2^32 - 1); a live TTL message too long for the buffer
+ * gives EMSGSIZE with its size and stays queued, and a message behind
+ * expired ones of a lower priority is received as due.
+ */
+TEST_F(expire, recv_looks_at_ttl_past_buffer_size)
+{
+	struct mqlab_send_ttl hi = {
+		.buf = mqk_ptr("dies"), .len = 4, .prio = 5,
+		.ttl_ns = TTL_MS * MS,
+	};
+	char buf[MSGSIZE];
+	struct mqlab_recv r;
+
+	/* An expired head longer than the buffer: skipped, not EMSGSIZE. */
+	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_SEND_TTL, &hi));
+	ASSERT_EQ(0, mqk_send(self->fd, "lo", 2, 0, 0, NULL));
+	mqk_sleep_ms(PAST_MS);
+	ASSERT_EQ(0, mqk_recv(self->fd, buf, 3, MQLAB_IO_NONBLOCK, NULL, &r));
+	EXPECT_EQ(2, r.len);
+	EXPECT_EQ(0, memcmp(buf, "lo", 2));
+	EXPECT_EQ(1, expired_of(_metadata, self->fd));
+
+	/* An expired one with the largest buffer length: never taken. */
+	ASSERT_EQ(0, send_ttl(self->fd, "gone", TTL_MS * MS, 0, NULL));
+	mqk_sleep_ms(PAST_MS);
+	EXPECT_EQ(-EAGAIN, mqk_recv(self->fd, buf, 0xffffffffU,
+				    MQLAB_IO_NONBLOCK, NULL, &r));
+	EXPECT_EQ(2, expired_of(_metadata, self->fd));
+	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).curmsgs);
+
+	/* A live TTL message: EMSGSIZE with its size, then received. */
+	ASSERT_EQ(0, send_ttl(self->fd, "living", LONG_TTL_NS, 0, NULL));
+	EXPECT_EQ(-EMSGSIZE, mqk_recv(self->fd, buf, 5, MQLAB_IO_NONBLOCK,
+				      NULL, &r));
+	EXPECT_EQ(6, r.len);
+	EXPECT_EQ(1, mqk_attr(_metadata, self->fd).curmsgs);
+	ASSERT_EQ(0, mqk_recv(self->fd, buf, 0xffffffffU, MQLAB_IO_NONBLOCK,
+			      NULL, &r));
+	EXPECT_EQ(6, r.len);
+	EXPECT_EQ(0, memcmp(buf, "living", 6));
+
+	/* The head lives, an expired one of a lower priority is behind. */
+	hi.buf = mqk_ptr("head");
+	hi.ttl_ns = 0;
+	ASSERT_EQ(0, mqk_ioctl(self->fd, MQLAB_IOC_SEND_TTL, &hi));
+	ASSERT_EQ(0, send_ttl(self->fd, "late", TTL_MS * MS, 0, NULL));
+	mqk_sleep_ms(PAST_MS);
+	mqk_expect_msg(_metadata, self->fd, "head");
+	EXPECT_EQ(-EAGAIN, mqk_recv(self->fd, buf, sizeof(buf),
+				    MQLAB_IO_NONBLOCK, NULL, &r));
+	EXPECT_EQ(3, expired_of(_metadata, self->fd));
+	EXPECT_EQ(0, mqk_attr(_metadata, self->fd).curmsgs);
+	EXPECT_EQ(3, mqk_attr(_metadata, self->fd).received);
 }
 
 TEST_F(expire, recv_batch_skips_expired)
