@@ -522,10 +522,11 @@ struct mqlab_msg *mqlab_peek(struct mqlab_queue *q)
 
 /*
  * Remove @msg from the tree.  @ttl: @msg may have a time to live; a
- * receive passes false while @room is set, when no queued message has
- * one.  Caller must hold queue lock.  Inlined into mqlab_take() as it is
- * without its tracepoint: a call per received message would be most of
- * what a disabled event costs.  mqlab_dequeue() is it for the others.
+ * receive passes false when the message's @fit passed its buffer's size,
+ * which says it has none.  Caller must hold queue lock.  Inlined into
+ * __mqlab_take() as it is without its tracepoint: a call per received
+ * message would be most of what a disabled event costs.
+ * mqlab_dequeue() is it for the others.
  */
 static __always_inline void __mqlab_dequeue(struct mqlab_queue *q,
 					    struct mqlab_msg *msg, bool ttl)

@@ -124,7 +124,7 @@ struct mqlab_msg {
 		 * @len and @ttl_ms as one word: the size a buffer needs for
 		 * a message without a TTL, and more than any buffer has
 		 * (2^32 or more) for one with a TTL, which a receive looks
-		 * at more closely.  So one compare (mqlab_take(), msg.c)
+		 * at more closely.  So one compare (mqlab_receive_msg(), msg.c)
 		 * tests both, and a send without a TTL writes @ttl_ms with
 		 * @len.  Immutable.
 		 */
