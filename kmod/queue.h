@@ -105,7 +105,7 @@ struct mqlab_segcache {
  * bookkeeping fields change, under the lock of the queue that holds it.
  * 64 bytes on 64-bit, so that a 64-byte message fits a 128-byte object
  * of mqlab_msg_cache (msg.c).  No sequence number: the tree keeps
- * arrival order within a priority by itself (mqlab_enqueue()).
+ * arrival order within a priority by itself (__mqlab_enqueue()).
  */
 struct mqlab_msg {
 	struct rb_node node; /* in mqlab_queue.msgs; queue lock */

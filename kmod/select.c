@@ -12,15 +12,16 @@
  * first blocked receiver that takes it: one with no selector or a
  * matching one, never a peeker.  Those two keep their buffer's size in
  * mqlab_waiter.fit as a negative number (mqlab_waiter_fit()), so that
- * the one test a plain receiver costs sends them to the closer look.  When nobody takes it,
- * the message is queued and mqlab_sel_queued() wakes, with
- * MQLAB_WAIT_RETRY, every blocked peeker it matches (none consumes it)
- * and every blocked selective receiver it matches (which only happens
- * when a blocked sender's message moves in, or a batch puts messages
- * back): those look at the tree again under the lock.  So a
- * plain queue, where no receiver is ever blocked while a message is
- * queued, pays one test of nr_recv_waiters per enqueue and nothing
- * more.
+ * the one test a plain receiver costs sends them to the closer look.
+ * When nobody takes it, the message is queued and mqlab_sel_queued()
+ * wakes, with MQLAB_WAIT_RETRY, every blocked peeker it matches (none
+ * consumes it) and every blocked selective receiver it matches (which
+ * only happens when a blocked sender's message moves in, or a batch
+ * puts messages back): those look at the tree again under the lock.  So a plain
+ * queue, where no receiver is ever blocked while a message is queued,
+ * pays nothing for it on a send (__mqlab_enqueue(), msg.c), and one
+ * test of nr_recv_waiters when a receive moves a blocked sender's
+ * message in (mqlab_refill()).
  *
  * The tree (msg.c) is ordered by priority, highest first, then arrival:
  * every lookup here is one descent, O(log n).
